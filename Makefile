@@ -1,0 +1,44 @@
+# valuekit — every target does its own set-up on a fresh machine (Python 3.11 and this repo).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+STORE  ?= .valuekit/valuekit.duckdb
+
+.PHONY: demo test lint format store sample clean help
+
+help:
+	@echo "make demo   set up, build the store from data/samples/ and summarise the sample portfolio"
+	@echo "make test   set up (with test extras), lint, and run the whole test suite"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 > /dev/null
+	touch $(STAMP)
+
+store: $(STAMP)
+	$(BIN)/valuekit import data/samples --store $(STORE) --replace
+
+demo: store
+	$(BIN)/valuekit info --store $(STORE)
+
+sample: $(STAMP)
+	$(BIN)/valuekit sample --out data/samples
+
+lint: $(STAMP)
+	$(BIN)/ruff check valuekit tests benchmarks notebooks
+	$(BIN)/ruff format --check valuekit tests benchmarks notebooks
+
+format: $(STAMP)
+	$(BIN)/ruff format valuekit tests benchmarks notebooks
+	$(BIN)/ruff check --fix valuekit tests benchmarks notebooks
+
+test: lint
+	$(BIN)/python -m pytest -q -n 2 tests
+
+clean:
+	rm -rf $(VENV) .valuekit .pytest_cache .ruff_cache
