@@ -1,0 +1,1 @@
+"""Analysis: one module per question in DESIGN.md, behind one privacy gate."""
