@@ -94,7 +94,9 @@ SCHEMAS: dict[str, DataFrameSchema] = {
             "template_id": _id(),
             "template_version": Column(str),
         },
-        checks=[Check(lambda d: (d["end_date"] >= d["start_date"]).all(), error="end_date before start_date")],
+        checks=[
+            Check(lambda d: (d["end_date"] >= d["start_date"]).all(), error="end_date before start_date")
+        ],
         strict=True,
         coerce=True,
         name="relationships",
@@ -292,4 +294,6 @@ def validate_table(table: str, df: pd.DataFrame, source: str | None = None) -> p
             where = f" at rows {rows}" if rows else ""
             lines.append(f"column {column!r}: {check}{where}: {vals}")
         src = f" ({source})" if source else ""
-        raise SchemaError(f"table {table!r}{src} does not match its schema:\n  " + "\n  ".join(lines)) from None
+        raise SchemaError(
+            f"table {table!r}{src} does not match its schema:\n  " + "\n  ".join(lines)
+        ) from None

@@ -100,10 +100,14 @@ class Store:
         self.con.close()
 
     def _prepare(self) -> str:
-        existing = {r[0] for r in self.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        existing = {
+            r[0] for r in self.con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+        }
         if "valuekit_meta" not in existing:
             if existing - {"valuekit_meta"}:
-                raise StoreError(f"{self.path} is a DuckDB file but not a valuekit store (no valuekit_meta table)")
+                raise StoreError(
+                    f"{self.path} is a DuckDB file but not a valuekit store (no valuekit_meta table)"
+                )
             if self.read_only:
                 raise StoreError(f"{self.path} is empty; import data into it first")
             self.con.execute("BEGIN")
@@ -146,11 +150,15 @@ class Store:
             for v in range(version, SCHEMA_VERSION):
                 for stmt in _MIGRATIONS[v]:
                     self.con.execute(stmt)
-            self.con.execute("UPDATE valuekit_meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
+            self.con.execute(
+                "UPDATE valuekit_meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)]
+            )
             self.con.execute("COMMIT")
         except duckdb.Error as exc:
             self.con.execute("ROLLBACK")
-            raise StoreError(f"migrating {self.path} from schema {version} failed, nothing changed: {exc}") from None
+            raise StoreError(
+                f"migrating {self.path} from schema {version} failed, nothing changed: {exc}"
+            ) from None
 
     # -- pseudonyms ----------------------------------------------------------------------------------
     def pseudonymise(self, raw_ids: pd.Series | list, relationship_id: pd.Series | str) -> pd.Series:
@@ -191,7 +199,9 @@ class Store:
         unknown = set(tables) - set(TABLES)
         if unknown:
             raise NotFoundError("table", sorted(unknown)[0], list(TABLES))
-        frames = {t: validate_table(t, df, source=f"write to {t}") for t, df in tables.items() if df is not None}
+        frames = {
+            t: validate_table(t, df, source=f"write to {t}") for t, df in tables.items() if df is not None
+        }
         report = []
         self.con.execute("BEGIN")
         try:
@@ -227,14 +237,14 @@ class Store:
                 f'SELECT i.* FROM _incoming i JOIN "{table}" s ON {on} WHERE NOT ({same}) LIMIT 5'
             ).df()
             if len(conflicts):
-                shown = "; ".join(
-                    ", ".join(f"{k}={row[k]}" for k in keys) for _, row in conflicts.iterrows()
-                )
+                shown = "; ".join(", ".join(f"{k}={row[k]}" for k in keys) for _, row in conflicts.iterrows())
                 raise StoreError(
                     f"table {table!r}: {len(conflicts)}+ rows are already stored with different values "
                     f"({shown}). Nothing was written. Use --replace to overwrite those relationships."
                 )
-            unchanged = self.con.execute(f'SELECT count(*) FROM _incoming i JOIN "{table}" s ON {on}').fetchone()[0]
+            unchanged = self.con.execute(
+                f'SELECT count(*) FROM _incoming i JOIN "{table}" s ON {on}'
+            ).fetchone()[0]
             col_list = ", ".join(f'"{c}"' for c in cols)
             self.con.execute(
                 f'INSERT INTO "{table}" ({col_list}) SELECT {col_list} FROM _incoming i '
@@ -245,7 +255,9 @@ class Store:
         return len(df) - unchanged, unchanged
 
     # -- reading -------------------------------------------------------------------------------------
-    def read(self, table: str, relationship_id: str | None = None, cycle_id: str | None = None) -> pd.DataFrame:
+    def read(
+        self, table: str, relationship_id: str | None = None, cycle_id: str | None = None
+    ) -> pd.DataFrame:
         """One table, optionally for one relationship (and cycle), with the schema's dtypes."""
         if table not in SCHEMAS:
             raise NotFoundError("table", table, list(TABLES))
@@ -264,7 +276,9 @@ class Store:
         return _with_dtypes(table, df)
 
     def relationship_ids(self) -> list[str]:
-        return [r[0] for r in self.con.execute("SELECT relationship_id FROM relationships ORDER BY 1").fetchall()]
+        return [
+            r[0] for r in self.con.execute("SELECT relationship_id FROM relationships ORDER BY 1").fetchall()
+        ]
 
     def require_relationship(self, relationship_id: str) -> None:
         """Raise :class:`NotFoundError` listing the stored relationships if this one is not there."""
@@ -354,7 +368,11 @@ def _with_dtypes(table: str, df: pd.DataFrame) -> pd.DataFrame:
     for name, col in schema.columns.items():
         dtype = str(col.dtype)
         if _SQL_TYPES.get(dtype) == "VARCHAR":
-            df[name] = df[name].astype("str").where(df[name].notna(), None) if col.nullable else df[name].astype("str")
+            df[name] = (
+                df[name].astype("str").where(df[name].notna(), None)
+                if col.nullable
+                else df[name].astype("str")
+            )
         elif dtype == "Int64":
             df[name] = df[name].astype("Int64")
         elif dtype == "datetime64[ns]":

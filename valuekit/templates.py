@@ -78,7 +78,9 @@ class ValueCode(_Model):
     statements: list[str]
     help: str | None = None
     about: Literal["client", "supplier", "relationship"] = "relationship"
-    rated_by: list[Literal["client", "supplier", "partner"]] = Field(default_factory=lambda: ["client", "supplier"])
+    rated_by: list[Literal["client", "supplier", "partner"]] = Field(
+        default_factory=lambda: ["client", "supplier"]
+    )
     mirror: str | None = None
     derived_from: str | None = None
     asks: list[Literal["importance", "desired"]] = Field(default_factory=list)
@@ -134,7 +136,11 @@ class Template(_Model):
         ttm_ids = [t.id for t in self.things_that_matter]
         code_ids = [c.id for c in self.value_codes]
         oq_ids = [q.id for q in self.open_questions]
-        for kind, ids in (("Thing That Matters", ttm_ids), ("Value Code", code_ids), ("open question", oq_ids)):
+        for kind, ids in (
+            ("Thing That Matters", ttm_ids),
+            ("Value Code", code_ids),
+            ("open question", oq_ids),
+        ):
             for dup, n in Counter(ids).items():
                 if n > 1:
                     p.append(f"{kind} {dup!r}: duplicate id ({n} times)")
@@ -150,7 +156,9 @@ class Template(_Model):
             if c.thing_that_matters not in ttm_ids:
                 p.append(f"{where}: Thing That Matters {c.thing_that_matters!r} is not defined")
             if not c.description.startswith("The extent to which "):
-                p.append(f"{where}: description must read 'The extent to which …'; got {c.description[:40]!r}")
+                p.append(
+                    f"{where}: description must read 'The extent to which …'; got {c.description[:40]!r}"
+                )
             if len(c.statements) != 5:
                 names = ", ".join(LEVEL_LABELS.values())
                 p.append(f"{where}: needs five evaluation statements ({names}); has {len(c.statements)}")
@@ -163,7 +171,9 @@ class Template(_Model):
                 p.append(f"{where}: rated_by is empty; say which sides answer it")
             if c.derived_from is not None:
                 if c.derived_from not in codes:
-                    p.append(f"{where}: derived_from {c.derived_from!r} points to no Value Code in the template")
+                    p.append(
+                        f"{where}: derived_from {c.derived_from!r} points to no Value Code in the template"
+                    )
                 elif c.derived_from == c.id:
                     p.append(f"{where}: derived_from points to itself")
             if c.mirror is not None:
@@ -223,7 +233,9 @@ class Template(_Model):
             seen, cur = [], start
             while cur in codes and codes[cur].derived_from:
                 if cur in seen:
-                    out.append(f"Value Code {start!r}: derived_from forms a loop ({' → '.join(seen + [cur])})")
+                    out.append(
+                        f"Value Code {start!r}: derived_from forms a loop ({' → '.join(seen + [cur])})"
+                    )
                     break
                 seen.append(cur)
                 cur = codes[cur].derived_from

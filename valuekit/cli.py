@@ -1,0 +1,227 @@
+"""The ``valuekit`` command line. Errors print as one plain message, never a traceback."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ._version import __version__
+from .config import SAMPLES_DIR, default_store_path
+from .errors import ValuekitError
+
+_STORE_HELP = "The store file (default: $VALUEKIT_STORE or .valuekit/valuekit.duckdb in the project)."
+
+
+def _store_option(f):
+    return click.option(
+        "--store",
+        "store_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        envvar="VALUEKIT_STORE",
+        help=_STORE_HELP,
+    )(f)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="valuekit")
+def cli() -> None:
+    """valuekit — a workbook for Value Management.
+
+    Run diagnostics across a client–supplier relationship, surface the Things That Matter, measure them as
+    Value Codes, and turn the results into improvement actions.
+
+    \b
+    Typical first steps:
+      valuekit import data/samples      build the store from the sample portfolio
+      valuekit info                     see what the store holds
+    """
+
+
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=SAMPLES_DIR,
+    show_default=True,
+    help="Folder to write the sample tables into (one CSV per table).",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=2026,
+    show_default=True,
+    help="Random seed; the same seed gives the same files.",
+)
+def sample(out: Path, seed: int) -> None:
+    """Generate the sample portfolio: a dozen fictional relationships with planted findings.
+
+    The files are exactly what data/samples/ holds; data/samples/README.md says what the analyses should find.
+    """
+    from .sample import write_sample
+
+    paths = write_sample(out, seed=seed)
+    click.echo(f"wrote {len(paths)} tables to {out}")
+
+
+@cli.command(name="import")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@_store_option
+@click.option(
+    "--relationship",
+    "relationship_id",
+    help="Relationship the survey export belongs to (survey exports only).",
+)
+@click.option(
+    "--cycle",
+    "cycle_id",
+    help="Cycle of the survey export: resolve, solve, dissolve-1, … (survey exports only).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    help="canonical, qualtrics, qualtrics-legacy, surveymonkey, google-forms or "
+    "microsoft-forms. Detected from the file when left out.",
+)
+@click.option(
+    "--mapping",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="YAML mapping of question columns to Value Codes and answers to levels.",
+)
+@click.option(
+    "--rejects",
+    "rejects_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write rejected rows with their reasons (default: beside the input).",
+)
+@click.option(
+    "--replace", is_flag=True, help="Replace the relationships in the input instead of refusing conflicts."
+)
+@click.option("--dry-run", is_flag=True, help="Check everything, store nothing.")
+def import_(
+    path, store_path, relationship_id, cycle_id, fmt, mapping, rejects_path, replace, dry_run
+) -> None:
+    """Import PATH into the store: a folder of canonical tables, or a survey tool's export.
+
+    Names, e-mails and IP addresses are dropped; respondent ids are replaced by salted pseudonyms. Good rows are
+    stored, bad rows go to a rejects file with the reason, and importing the same file twice changes nothing.
+    Exit code: 0 all stored, 1 some rows rejected, 2 nothing stored.
+    """
+    from .importers import import_path
+    from .store import Store
+
+    with Store(store_path or default_store_path()) as store:
+        result = import_path(
+            path,
+            store,
+            relationship_id=relationship_id,
+            cycle_id=cycle_id,
+            fmt=fmt,
+            mapping=mapping,
+            rejects_path=rejects_path,
+            replace=replace,
+            dry_run=dry_run,
+        )
+    click.echo(result.summary())
+    sys.exit(result.exit_code)
+
+
+@cli.command()
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@_store_option
+@click.option("--relationship", "relationship_id", help="For a survey export: its relationship.")
+@click.option("--cycle", "cycle_id", help="For a survey export: its cycle.")
+@click.option("--format", "fmt", help="Input format, as for import.")
+@click.option(
+    "--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="As for import."
+)
+def validate(path: Path, store_path, relationship_id, cycle_id, fmt, mapping) -> None:
+    """Check a diagnostic template (.yaml) or an input file without storing anything.
+
+    A template is checked for duplicate ids, missing evaluation statements, broken lineage and mirror pairs.
+    An input is read exactly as import would, and every problem is listed with file, row and column.
+    """
+    if path.suffix.lower() in (".yaml", ".yml"):
+        from .templates import load_template
+
+        tpl = load_template(path)
+        kinds = ", ".join(f"{k} {len(v.value_codes)}" for k, v in tpl.cycles.items())
+        click.echo(
+            f"{path}: valid template {tpl.label}: {len(tpl.things_that_matter)} Things That Matter, "
+            f"{len(tpl.value_codes)} Value Codes, {len(tpl.mirror_pairs())} mirror pairs; codes per cycle: {kinds}"
+        )
+        return
+    from .importers import import_path
+    from .store import Store
+
+    store_file = store_path or default_store_path()
+    store = Store(store_file) if Path(store_file).exists() else Store(":memory:")
+    with store:
+        result = import_path(
+            path,
+            store,
+            relationship_id=relationship_id,
+            cycle_id=cycle_id,
+            fmt=fmt,
+            mapping=mapping,
+            dry_run=True,
+        )
+    click.echo(result.summary())
+    sys.exit(result.exit_code)
+
+
+@cli.command()
+@_store_option
+def info(store_path) -> None:
+    """What the store holds: relationships, cycles, invited and responded, response and comment counts."""
+    from .store import Store
+
+    path = store_path or default_store_path()
+    with Store(path, read_only=True) as store:
+        table = store.info()
+        counts = store.tables()
+        n_rel = len(store.relationship_ids())
+    click.echo(f"store: {path}")
+    if table.empty:
+        click.echo("the store is empty: import data with 'valuekit import data/samples'")
+        return
+    click.echo(f"{n_rel} relationships, {len(table)} relationship-cycles\n")
+    click.echo(table.to_string(index=False))
+    click.echo("\nrows per table: " + ", ".join(f"{t} {n}" for t, n in counts.itertuples(index=False)))
+
+
+@cli.command()
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@_store_option
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True)
+@click.option("--relationship", "relationship_id", help="Only this relationship.")
+def export(out: Path, store_path, fmt: str, relationship_id) -> None:
+    """Write the store's tables to OUT in the canonical form that import reads back."""
+    from .store import Store
+
+    with Store(store_path or default_store_path(), read_only=True) as store:
+        if relationship_id:
+            store.require_relationship(relationship_id)
+        paths = store.export(out, fmt=fmt, relationship_id=relationship_id)
+    click.echo(f"wrote {len(paths)} tables to {out}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI, turning valuekit's errors into one plain line on stderr and exit code 2."""
+    try:
+        cli.main(args=argv, prog_name="valuekit", standalone_mode=False)
+    except ValuekitError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+
+
+if __name__ == "__main__":
+    main()
