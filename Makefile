@@ -29,13 +29,15 @@ demo: store
 sample: $(STAMP)
 	$(BIN)/valuekit sample --out data/samples
 
+LINTED := $(wildcard valuekit tests benchmarks notebooks)
+
 lint: $(STAMP)
-	$(BIN)/ruff check valuekit tests benchmarks notebooks
-	$(BIN)/ruff format --check valuekit tests benchmarks notebooks
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 
 format: $(STAMP)
-	$(BIN)/ruff format valuekit tests benchmarks notebooks
-	$(BIN)/ruff check --fix valuekit tests benchmarks notebooks
+	$(BIN)/ruff format $(LINTED)
+	$(BIN)/ruff check --fix $(LINTED)
 
 test: lint
 	$(BIN)/python -m pytest -q -n 2 tests

@@ -66,7 +66,12 @@ def tiny_tables() -> dict[str, pd.DataFrame]:
             }
         ),
         "cycle_codes": pd.DataFrame(
-            {"relationship_id": [rel] * 2, "cycle_id": ["resolve"] * 2, "code_id": ["R-TRU", "R-RSP"], "position": [0, 1]}
+            {
+                "relationship_id": [rel] * 2,
+                "cycle_id": ["resolve"] * 2,
+                "code_id": ["R-TRU", "R-RSP"],
+                "position": [0, 1],
+            }
         ),
         "invitations": pd.DataFrame(
             {

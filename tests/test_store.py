@@ -86,7 +86,12 @@ def test_export_then_import_gives_the_same_data(tmp_path, tiny_tables):
         fp = store.fingerprint()
     for folder, reader in (("csv", pd.read_csv), ("pq", pd.read_parquet)):
         with Store(tmp_path / f"{folder}.duckdb") as other:
-            other.write({t: reader(tmp_path / folder / f"{t}.{'csv' if folder == 'csv' else 'parquet'}") for t in TABLES})
+            other.write(
+                {
+                    t: reader(tmp_path / folder / f"{t}.{'csv' if folder == 'csv' else 'parquet'}")
+                    for t in TABLES
+                }
+            )
             for t in TABLES:
                 pd.testing.assert_frame_equal(other.read(t), original[t], check_dtype=True)
             assert other.fingerprint() == fp
