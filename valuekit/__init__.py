@@ -4,6 +4,7 @@ The public API is re-exported here; the modules behind it may change freely.
 """
 
 from ._version import __version__
+from .analysis.agreement import agreement_a, agreement_table, bimodality, classify_agreement, consensus, rwg
 from .config import Privacy
 from .errors import NotFoundError, SchemaError, StoreError, TemplateError, ValuekitError
 from .schemas import LEVEL_COLOURS, LEVEL_LABELS, LEVELS
@@ -26,4 +27,10 @@ __all__ = [
     "Template",
     "load_template",
     "find_template",
+    "consensus",
+    "rwg",
+    "agreement_a",
+    "bimodality",
+    "classify_agreement",
+    "agreement_table",
 ]
