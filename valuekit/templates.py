@@ -33,6 +33,7 @@ Shape of the file::
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import Counter
 from pathlib import Path
@@ -117,21 +118,66 @@ class Template(_Model):
     @classmethod
     def from_dict(cls, data: dict, source: str | None = None) -> Template:
         """Validate a parsed template; raises :class:`TemplateError` listing every problem."""
+        if data is None:
+            raise TemplateError(["the template is empty"], source)
         if not isinstance(data, dict):
             raise TemplateError([f"expected a mapping at the top level, found {type(data).__name__}"], source)
         try:
             tpl = cls.model_validate(data)
         except ValidationError as exc:
-            problems = []
-            for err in exc.errors():
-                problems.append(f"{_describe_loc(data, err['loc'])}: {err['msg']}")
+            errors = exc.errors()
+            problems = [_describe_error(data, err) for err in errors]
+            # every problem at once: also check the items that did validate
+            problems.extend(p for p in cls._problems_in_valid_part(data, errors) if p not in problems)
             raise TemplateError(problems, source) from None
         problems = tpl._problems()
         if problems:
             raise TemplateError(problems, source)
         return tpl
 
-    def _problems(self) -> list[str]:
+    @classmethod
+    def _problems_in_valid_part(cls, data: dict, errors: list) -> list[str]:
+        """The rule checks run on what is left once the items pydantic rejected are set aside.
+
+        References to a rejected item's id are not reported again as "not defined".
+        """
+        lists = ("things_that_matter", "value_codes", "open_questions")
+        pruned = dict(data)
+        bad_items: dict[str, set[int]] = {name: set() for name in lists}
+        for err in errors:
+            loc = err["loc"]
+            if not loc:
+                return []
+            head = loc[0]
+            if head in lists and len(loc) >= 2 and isinstance(loc[1], int):
+                bad_items[head].add(loc[1])
+            elif head == "cycles" and len(loc) >= 2 and isinstance(pruned.get("cycles"), dict):
+                pruned["cycles"] = {k: v for k, v in pruned["cycles"].items() if k != loc[1]}
+            elif head == "cycles":
+                pruned["cycles"] = {}
+            elif head in ("id", "version", "title", "description"):
+                pruned[head] = "unknown"
+            elif head not in cls.model_fields:  # an unknown top-level key
+                pruned.pop(head, None)
+            else:  # a whole list is unusable; checking references against it would only mislead
+                return []
+        unchecked: set[str] = set()
+        for name in lists:
+            items = pruned.get(name)
+            if not isinstance(items, list):
+                continue
+            for i in bad_items[name]:
+                if i < len(items) and isinstance(items[i], dict) and isinstance(items[i].get("id"), str):
+                    unchecked.add(items[i]["id"])
+            pruned[name] = [item for i, item in enumerate(items) if i not in bad_items[name]]
+        try:
+            rest = cls.model_validate(pruned)
+        except ValidationError:
+            return []
+        return rest._problems(frozenset(unchecked))
+
+    def _problems(self, unchecked: frozenset[str] = frozenset()) -> list[str]:
+        """Rules beyond the types; ``unchecked`` holds ids of items already rejected for their shape."""
         p: list[str] = []
         ttm_ids = [t.id for t in self.things_that_matter]
         code_ids = [c.id for c in self.value_codes]
@@ -153,7 +199,7 @@ class Template(_Model):
         codes = {c.id: c for c in self.value_codes}
         for c in self.value_codes:
             where = f"Value Code {c.id!r}"
-            if c.thing_that_matters not in ttm_ids:
+            if c.thing_that_matters not in ttm_ids and c.thing_that_matters not in unchecked:
                 p.append(f"{where}: Thing That Matters {c.thing_that_matters!r} is not defined")
             if not c.description.startswith("The extent to which "):
                 p.append(
@@ -170,7 +216,9 @@ class Template(_Model):
             if not c.rated_by:
                 p.append(f"{where}: rated_by is empty; say which sides answer it")
             if c.derived_from is not None:
-                if c.derived_from not in codes:
+                if c.derived_from in unchecked:
+                    pass
+                elif c.derived_from not in codes:
                     p.append(
                         f"{where}: derived_from {c.derived_from!r} points to no Value Code in the template"
                     )
@@ -178,7 +226,11 @@ class Template(_Model):
                     p.append(f"{where}: derived_from points to itself")
             if c.mirror is not None:
                 other = codes.get(c.mirror)
-                if other is None:
+                if c.mirror == c.id:
+                    p.append(f"{where}: mirror points to itself; a mirror pair needs two Value Codes")
+                elif c.mirror in unchecked:
+                    pass
+                elif other is None:
                     p.append(f"{where}: mirror {c.mirror!r} points to no Value Code in the template")
                 elif other.mirror != c.id:
                     p.append(
@@ -201,13 +253,14 @@ class Template(_Model):
                             f"mirror pair {c.id!r}/{other.id!r}: both halves are rated by "
                             f"{sorted(set(other.rated_by) & set(c.rated_by))}; each half is for one side"
                         )
+                    p.extend(_mirror_lineage_problem(c, other, codes))
         p.extend(self._lineage_cycles(codes))
         for kind, spec in self.cycles.items():
             for cid in spec.value_codes:
-                if cid not in codes:
+                if cid not in codes and cid not in unchecked:
                     p.append(f"cycle {kind!r}: Value Code {cid!r} is not defined")
             for qid in spec.open_questions:
-                if qid not in oq_ids:
+                if qid not in oq_ids and qid not in unchecked:
                     p.append(f"cycle {kind!r}: open question {qid!r} is not defined")
             for dup, n in Counter(spec.value_codes).items():
                 if n > 1:
@@ -228,18 +281,24 @@ class Template(_Model):
 
     @staticmethod
     def _lineage_cycles(codes: dict[str, ValueCode]) -> list[str]:
-        out = []
+        """Each ``derived_from`` loop once, from its smallest id (a code naming itself is reported apart)."""
+        out = set()
         for start in codes:
-            seen, cur = [], start
+            path, cur = [], start
             while cur in codes and codes[cur].derived_from:
-                if cur in seen:
-                    out.append(
-                        f"Value Code {start!r}: derived_from forms a loop ({' → '.join(seen + [cur])})"
-                    )
+                if cur in path:
+                    loop = path[path.index(cur) :]
+                    if len(loop) > 1:
+                        first = loop.index(min(loop))
+                        loop = loop[first:] + loop[:first]
+                        names = ", ".join(repr(c) for c in loop)
+                        out.add(
+                            f"Value Codes {names}: derived_from forms a loop ({' → '.join(loop + loop[:1])})"
+                        )
                     break
-                seen.append(cur)
+                path.append(cur)
                 cur = codes[cur].derived_from
-        return sorted(set(out))
+        return sorted(out)
 
     # -- look-ups -------------------------------------------------------------------------------------
     @property
@@ -320,18 +379,76 @@ class Template(_Model):
 
         This is how a diagnostic adapts a library template for one relationship.
         """
-        keep = set()
-        for cid in code_ids:
-            self.code(cid)
-            keep.update(self.lineage(cid))
-            if self.code(cid).mirror:
-                keep.add(self.code(cid).mirror)
+        keep: set[str] = set()
+        todo = list(code_ids)
+        while todo:  # ancestors of mirrors and mirrors of ancestors too, until nothing new is added
+            cid = todo.pop()
+            if cid in keep:
+                continue
+            keep.add(cid)
+            code = self.code(cid)
+            todo.extend(x for x in (code.derived_from, code.mirror) if x is not None)
         data = self.model_dump()
         data["version"] = f"{self.version}+{version_suffix}"
         data["value_codes"] = [c for c in data["value_codes"] if c["id"] in keep]
         for spec in data["cycles"].values():
             spec["value_codes"] = [c for c in spec["value_codes"] if c in keep]
         return Template.from_dict(data, source=f"{self.label} adapted")
+
+
+def _mirror_lineage_problem(a: ValueCode, b: ValueCode, codes: dict[str, ValueCode]) -> list[str]:
+    """Halves of a mirror pair evolve together: both new, or derived from the two halves of one pair."""
+    pa, pb = a.derived_from, b.derived_from
+    if pa is None and pb is None:
+        return []
+    if pa is not None and pb is not None:
+        if pa not in codes or pb not in codes or codes[pa].mirror == pb:
+            return []
+    return [
+        f"mirror pair {a.id!r}/{b.id!r}: halves have different lineage (derived_from {pa!r} vs {pb!r}); "
+        "they must derive from the two halves of one mirror pair"
+    ]
+
+
+_MODEL_AT = {
+    "things_that_matter": ThingThatMatters,
+    "value_codes": ValueCode,
+    "open_questions": OpenQuestion,
+}
+
+
+def _model_at(loc: tuple) -> type[BaseModel] | None:
+    """The model whose fields live at ``loc`` (the location of a mapping in the template)."""
+    if not loc:
+        return Template
+    if len(loc) == 2 and loc[0] in _MODEL_AT and isinstance(loc[1], int):
+        return _MODEL_AT[loc[0]]
+    if len(loc) == 2 and loc[0] == "cycles":
+        return CycleSpec
+    return None
+
+
+def _describe_error(data: dict, err: dict) -> str:
+    """One pydantic error in the template's own words: where, what is wrong, what was found."""
+    loc, kind = tuple(err["loc"]), err["type"]
+    if kind in ("extra_forbidden", "missing") and loc:
+        where, key = _describe_loc(data, loc[:-1]), loc[-1]
+        if kind == "missing":
+            return f"{where}: required key {key!r} is missing"
+        model = _model_at(loc[:-1])
+        fields = list(model.model_fields) if model else []
+        close = difflib.get_close_matches(str(key), fields, n=1)
+        if close:
+            hint = f" (did you mean {close[0]!r}?)"
+        else:
+            hint = f"; allowed: {', '.join(fields)}" if fields else ""
+        return f"{where}: unknown key {key!r}{hint}"
+    if len(loc) == 3 and loc[0] == "cycles" and loc[2] == "[key]":
+        kinds = ", ".join(CYCLE_KINDS)
+        return f"cycles: unknown cycle kind {loc[1]!r}; use {kinds} (a cycle id such as dissolve-2 is not a kind)"
+    got = err.get("input")
+    found = f"; got {got!r}" if got is None or isinstance(got, str | int | float | bool) else ""
+    return f"{_describe_loc(data, loc)}: {err['msg']}{found}"
 
 
 def _describe_loc(data: dict, loc: tuple) -> str:
@@ -351,24 +468,61 @@ def _describe_loc(data: dict, loc: tuple) -> str:
     return "".join(parts) or "template"
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """Safe YAML that refuses a key given twice in one mapping (plain YAML keeps the last one silently)."""
+
+    def construct_mapping(self, node, deep=False):
+        first_line: dict = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                seen = key in first_line
+            except TypeError:  # an unhashable key; the base class reports it
+                continue
+            if seen:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"duplicate key {key!r} (first given on line {first_line[key]})",
+                    key_node.start_mark,
+                )
+            first_line[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep=deep)
+
+
+def _read_yaml(path: Path) -> object:
+    """The parsed content of a YAML file; TemplateError naming the file (and line) if that fails."""
+    if not path.exists():
+        raise TemplateError([f"no such file {str(path)!r}"])
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise TemplateError([f"not UTF-8 text (byte {exc.start})"], str(path)) from None
+    except OSError as exc:
+        raise TemplateError([f"cannot be read: {exc.strerror or exc}"], str(path)) from None
+    try:
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader: no arbitrary objects
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise TemplateError(
+            [f"{where}not valid YAML: {getattr(exc, 'problem', None) or exc}"], str(path)
+        ) from None
+
+
 def load_template(path: str | Path) -> Template:
     """Read and validate one template file.
 
     Raises
     ------
     TemplateError
-        If the file is missing, is not YAML, or breaks a rule; the message names the file and every problem.
+        If the file is missing or unreadable, is not YAML (a key given twice counts), or breaks a rule;
+        the message names the file and every problem.
     """
     path = Path(path)
-    if not path.exists():
-        raise TemplateError([f"no such file {str(path)!r}"])
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        raise TemplateError([f"{where}not valid YAML: {getattr(exc, 'problem', exc)}"], str(path)) from None
-    return Template.from_dict(data, source=str(path))
+    return Template.from_dict(_read_yaml(path), source=str(path))
 
 
 def list_templates(dirs: list[Path] | None = None) -> list[Path]:
@@ -380,25 +534,25 @@ def list_templates(dirs: list[Path] | None = None) -> list[Path]:
     return out
 
 
+def _head(path: Path) -> dict:
+    """A template file's top-level mapping, or ``{}`` if it cannot be read (it is reported when loaded)."""
+    try:
+        head = _read_yaml(path)
+    except TemplateError:
+        return {}
+    return head if isinstance(head, dict) else {}
+
+
 def find_template(template_id: str, version: str | None = None, dirs: list[Path] | None = None) -> Template:
     """The template with this id (and version; the newest if not given) from the template folders."""
     found: list[Template] = []
-    for path in list_templates(dirs):
-        try:
-            head = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError:
-            continue
-        if isinstance(head, dict) and head.get("id") == template_id:
+    heads = {path: _head(path) for path in list_templates(dirs)}
+    for path, head in heads.items():
+        if head.get("id") == template_id:
             if version is None or str(head.get("version")) == version:
                 found.append(load_template(path))
     if not found:
-        avail = []
-        for path in list_templates(dirs):
-            try:
-                head = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-                avail.append(f"{head.get('id')}@{head.get('version')}")
-            except yaml.YAMLError:
-                pass
+        avail = [f"{head.get('id')}@{head.get('version')}" for head in heads.values() if head]
         asked = template_id if version is None else f"{template_id}@{version}"
         raise NotFoundError("diagnostic template", asked, avail)
     return max(found, key=lambda t: tuple(int(x) if x.isdigit() else 0 for x in t.version.split(".")))
