@@ -62,3 +62,37 @@ def test_validate_broken_template_names_file_and_problem(tmp_path):
 def test_version():
     out = run("--version")
     assert out.returncode == 0 and "valuekit" in out.stdout
+
+
+SAMPLES = ROOT / "data" / "samples"
+
+
+def test_import_samples_then_again_changes_nothing(tmp_path):
+    store = tmp_path / "s.duckdb"
+    first = run("import", SAMPLES, "--store", store)
+    assert first.returncode == 0, first.stderr
+    assert "Nothing rejected" in first.stdout
+    second = run("import", SAMPLES, "--store", store)
+    assert second.returncode == 0  # idempotent: already stored is success, not failure
+    assert "Stored nothing new" in second.stdout and "Unchanged (already stored): 72111 rows" in second.stdout
+    info = run("info", "--store", store)
+    assert info.returncode == 0
+    assert "14 relationships" in info.stdout
+    assert "harbourside-northwind" in info.stdout and "dissolve-2" in info.stdout
+
+
+def test_sample_command_writes_what_is_committed(tmp_path):
+    out = run("sample", "--out", tmp_path)
+    assert out.returncode == 0, out.stderr
+    for committed in SAMPLES.glob("*.csv"):
+        assert (tmp_path / committed.name).read_bytes() == committed.read_bytes(), committed.name
+
+
+def test_export_round_trip(tmp_path):
+    store = tmp_path / "s.duckdb"
+    assert run("import", SAMPLES, "--store", store).returncode == 0
+    out = run("export", tmp_path / "out", "--store", store, "--relationship", "wexford-polaris")
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "out" / "responses.csv").exists()
+    missing = run("export", tmp_path / "x", "--store", store, "--relationship", "nope")
+    assert missing.returncode == 2 and "available: ashby-corelink" in missing.stderr

@@ -183,11 +183,20 @@ def info(store_path) -> None:
         table = store.info()
         counts = store.tables()
         n_rel = len(store.relationship_ids())
+        store_relationships = store.read("relationships")[
+            ["relationship_id", "sector", "annual_value_m", "start_date", "end_date", "other_initiatives"]
+        ]
     click.echo(f"store: {path}")
     if table.empty:
         click.echo("the store is empty: import data with 'valuekit import data/samples'")
         return
+    rels = store_relationships
     click.echo(f"{n_rel} relationships, {len(table)} relationship-cycles\n")
+    click.echo(rels.to_string(index=False))
+    click.echo("")
+    table["response_rate"] = (100 * table["responded"] / table["invited"].where(table["invited"] > 0)).map(
+        lambda v: "" if v != v else f"{v:.0f}%"
+    )
     click.echo(table.to_string(index=False))
     click.echo("\nrows per table: " + ", ".join(f"{t} {n}" for t, n in counts.itertuples(index=False)))
 

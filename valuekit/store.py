@@ -307,9 +307,11 @@ class Store:
         """What the store holds: one row per relationship × cycle with invited, responded and response counts."""
         return self.con.execute(
             """
-            SELECT r.relationship_id, r.name, c.cycle_id,
-                   coalesce(i.invited, 0) AS invited, coalesce(i.responded, 0) AS responded,
-                   coalesce(x.responses, 0) AS responses, coalesce(m.comments, 0) AS comments
+            SELECT r.relationship_id, c.cycle_id,
+                   CAST(coalesce(i.invited, 0) AS INTEGER) AS invited,
+                   CAST(coalesce(i.responded, 0) AS INTEGER) AS responded,
+                   CAST(coalesce(x.responses, 0) AS INTEGER) AS responses,
+                   CAST(coalesce(m.comments, 0) AS INTEGER) AS comments
             FROM relationships r
             JOIN cycles c USING (relationship_id)
             LEFT JOIN (SELECT relationship_id, cycle_id, count(*) AS invited,
