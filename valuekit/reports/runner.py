@@ -1,0 +1,225 @@
+"""Run many parameterised notebooks, each in a fresh process forked from one that imported everything once.
+
+A *zygote* process (:mod:`valuekit.reports._zygote`) starts once per call, imports pandas, numpy,
+matplotlib, seaborn, IPython, papermill, nbformat and valuekit, then forks one child per job; the child
+runs the notebook through papermill with the ``"valuekit"`` engine (cells in-process, see
+:mod:`valuekit.reports.engine`) and exits. A job's failure stays in its own result.
+
+This module is the parent side: it checks the jobs, starts the zygote, hands it the jobs and collects
+one :class:`JobResult` per job. It imports nothing heavy.
+
+What isolation means here: every job runs in its own process, forked from a zygote that never runs a
+notebook cell, so no Python state of one job (globals, module attributes, ``sys.modules``, matplotlib
+rcParams, ``os.environ``, random generators) is visible to another, and a crash or ``os._exit`` ends one
+job only. Not isolated: the file system, databases and other services the notebooks use, and anything
+of the calling process's environment variables and working directory (which all jobs inherit). It is
+protection against accidental leaks between relationships, not a sandbox against hostile notebooks
+(children run as the same user).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import subprocess
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from valuekit.errors import ValuekitError
+
+__all__ = ["JobResult", "ReportError", "run_notebooks", "STATUSES"]
+
+#: ``ok``: ran to the end. ``failed``: a cell raised (or papermill refused the notebook).
+#: ``died``: the process ended without reporting (a signal, ``os._exit``). ``timeout``: killed after ``timeout`` s.
+STATUSES = ("ok", "failed", "died", "timeout")
+
+
+#: Set for the zygote unless already set: no thread may run when it forks. One BLAS thread per process
+#: also suits the parallelism, which is across reports; jemalloc (pyarrow's allocator, loaded by pandas)
+#: otherwise starts a background thread at import.
+_SINGLE_THREADED = {
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "JE_ARROW_MALLOC_CONF": "background_thread:false",
+}
+
+
+class ReportError(ValuekitError):
+    """The jobs given to :func:`run_notebooks` cannot be run (missing notebook, clashing outputs…)."""
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """What happened to one job.
+
+    Attributes
+    ----------
+    input, output, parameters
+        the job as given (paths absolute).
+    status
+        one of :data:`STATUSES`.
+    seconds
+        wall time from fork to exit of the job's process.
+    error
+        one line saying what went wrong and where; ``None`` when ``status == "ok"``.
+    cell_index, ename, evalue
+        the failing cell (index in the *executed* notebook, so counting papermill's injected-parameters
+        cell) and its exception; for ``died``/``timeout`` the cell that was running.
+    signal, exit_code
+        how a ``died`` process ended.
+    pid
+        the process that ran the notebook.
+    """
+
+    input: Path
+    output: Path
+    parameters: dict = field(default_factory=dict)
+    status: str = "ok"
+    seconds: float = 0.0
+    error: str | None = None
+    cell_index: int | None = None
+    ename: str | None = None
+    evalue: str | None = None
+    signal: int | None = None
+    exit_code: int | None = None
+    pid: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+Job = tuple[str | os.PathLike, str | os.PathLike] | tuple[str | os.PathLike, str | os.PathLike, Mapping]
+
+
+def run_notebooks(
+    jobs: Iterable[Job],
+    *,
+    workers: int | None = None,
+    timeout: float | None = None,
+    cell_timeout: float | None = None,
+    kernel_name: str = "python3",
+) -> list[JobResult]:
+    """Execute notebooks with papermill, each in its own fresh process, at most *workers* at a time.
+
+    Parameters
+    ----------
+    jobs
+        ``(input_path, output_path, parameters)`` triples (parameters may be left out). Paths are
+        taken literally (papermill's ``{parameter}`` path templating is not applied). Output
+        folders are created; an output is written atomically and always holds a whole notebook —
+        the executed one, or for ``died``/``timeout`` the last saved state (else the parameterised
+        input) with an error output on the cell that was running, so a reader sees why.
+    workers
+        processes running at once; default :func:`os.cpu_count`.
+    timeout
+        seconds a whole job may take before its process is killed (``status == "timeout"``).
+    cell_timeout
+        seconds one cell may take; past it the cell fails with ``CellTimeoutError`` (``"failed"``).
+    kernel_name
+        recorded by papermill; cells run in the zygote's interpreter (this one, ``sys.executable``).
+
+    Returns
+    -------
+    list of JobResult
+        in the order of *jobs*. Failures of a job never stop the others and are not raised.
+
+    Raises
+    ------
+    ReportError
+        before anything runs, if an input notebook is missing, two jobs share an output, or an
+        option is out of range.
+
+    Examples
+    --------
+    >>> results = run_notebooks(
+    ...     [("report.ipynb", f"out/{rel}.ipynb", {"relationship": rel}) for rel in ("acme", "beta")],
+    ...     workers=2, timeout=600,
+    ... )  # doctest: +SKIP
+    >>> [r.status for r in results]  # doctest: +SKIP
+    ['ok', 'ok']
+    """
+    checked = _check_jobs(jobs)
+    workers = (os.cpu_count() or 1) if workers is None else workers
+    for name, value in (("workers", workers), ("timeout", timeout), ("cell_timeout", cell_timeout)):
+        if value is not None and (isinstance(value, bool) or not value > 0):
+            raise ReportError(f"{name} must be a positive number (or None), got {value!r}")
+    if not isinstance(workers, int):
+        raise ReportError(f"workers must be a whole number, got {workers!r}")
+    if not checked:
+        return []
+    for _, output, _ in checked:
+        output.parent.mkdir(parents=True, exist_ok=True)
+    payload = {
+        "jobs": [(str(i), str(o), p) for i, o, p in checked],
+        "workers": workers,
+        "timeout": timeout,
+        "cell_timeout": cell_timeout,
+        "kernel_name": kernel_name,
+    }
+    reports, returncode = _run_zygote(payload)
+    results = []
+    for index, (input_path, output, parameters) in enumerate(checked):
+        report = reports.get(index) or {
+            "status": "died",
+            "error": f"the zygote process exited (code {returncode}) before reporting this job",
+        }
+        report.pop("index", None)
+        results.append(JobResult(input=input_path, output=output, parameters=parameters, **report))
+    return results
+
+
+def _check_jobs(jobs: Iterable[Job]) -> list[tuple[Path, Path, dict]]:
+    checked, missing, outputs = [], [], {}
+    for number, job in enumerate(jobs):
+        if not isinstance(job, tuple | list) or len(job) not in (2, 3):
+            raise ReportError(f"job {number}: expected (input_path, output_path[, parameters]), got {job!r}")
+        input_path, output = Path(job[0]).resolve(), Path(job[1]).resolve()
+        parameters = dict(job[2]) if len(job) == 3 and job[2] is not None else {}
+        if not input_path.is_file():
+            missing.append(str(input_path))
+        if output in outputs:
+            raise ReportError(f"jobs {outputs[output]} and {number} both write {output}; outputs must differ")
+        if output == input_path:
+            raise ReportError(f"job {number} would overwrite its input notebook {input_path}")
+        outputs[output] = number
+        checked.append((input_path, output, parameters))
+    if missing:
+        raise ReportError(f"{len(missing)} input notebook(s) not found: {', '.join(missing)}")
+    return checked
+
+
+def _run_zygote(payload: dict) -> tuple[dict[int, dict], int]:
+    """Start the zygote, send it the jobs, read one JSON line per finished job until it exits."""
+    read_fd, write_fd = os.pipe()
+    env = {**_SINGLE_THREADED, **os.environ}
+    root = str(Path(__file__).resolve().parents[2])  # the folder holding the valuekit package
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "valuekit.reports._zygote", str(write_fd)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,  # cells' prints are captured by the engine; fd-level noise is dropped
+            pass_fds=(write_fd,),
+            env=env,
+        )
+    finally:
+        os.close(write_fd)
+    reports: dict[int, dict] = {}
+    try:
+        with os.fdopen(read_fd, encoding="utf-8") as lines:
+            proc.stdin.write(pickle.dumps(payload))
+            proc.stdin.close()
+            for line in lines:
+                report = json.loads(line)
+                reports[report["index"]] = report
+    except BaseException:
+        proc.terminate()  # the zygote kills its children on SIGTERM
+        raise
+    finally:
+        proc.wait()
+    return reports, proc.returncode
