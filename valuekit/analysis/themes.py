@@ -1,0 +1,704 @@
+"""Themes: candidate new Things That Matter surfaced from open comments (Resolve).
+
+DESIGN.md, question 7. :func:`extract_themes` reads comments (rows of the ``comments`` table) and returns the
+themes in them, each with its counts, a tone, the known Thing That Matters it overlaps most — or none: a
+*candidate new Thing That Matters* — and two or three representative, redacted quotes. :func:`comment_tone`
+gives the tone of single comments.
+
+Method, offline and deterministic (no model, no download):
+
+1. **Redact** every comment (:func:`~valuekit.analysis.redact.redact_series`) and drop the placeholders.
+2. **TF-IDF** (scikit-learn) over words: lower case, letters only, plurals folded (*escalations* →
+   *escalation*), scikit-learn's English stop words plus :data:`DOMAIN_STOP_WORDS` (*supplier, client,
+   team, really, honestly* …), sub-linear term frequency, words in at least 2 comments and at most 80 % of
+   them (with 20 comments or more).
+3. **NMF** (non-negative matrix factorisation, Lee & Seung 1999; coordinate descent from the deterministic
+   NNDSVDa start, Boutsidis & Gallopoulos 2008) splits the TF-IDF matrix into themes × words. NMF rather
+   than k-means because its themes are non-negative weights over words that read directly as labels, and a
+   comment touching two themes keeps weight on both rather than being pulled to one centroid. NMF is fitted
+   on the *distinct* comments (rows with the same set of words once), so comments repeated word for word do
+   not crowd out themes raised in many different words; then every comment is counted in the theme that
+   carries most of its weight. A comment with no usable words ("N/A") is in no theme.
+4. **Number of themes**, unless ``n_themes`` is given: the k, from 2 to
+   ``min(MAX_THEMES, n_comments // k_comments)``, that lets the **most themes be shown** — the finest
+   division of the comments in which each theme still reaches the anonymity threshold. Ties go to the k
+   whose shown themes hold more comments that fit them (cosine with the theme's word weights at least
+   :data:`MIN_FIT`, so lumping unrelated comments into a theme gains nothing), then to the larger k, which
+   keeps a small distinct topic apart (suppressed and logged) rather than inside an unrelated theme.
+   Splitting further only makes themes nobody may see; splitting less hides themes inside bigger ones.
+   k = 2 … 8 are tried, then every other k; with more than 2,000 comments, on a fixed random sample of
+   2,000 with the threshold scaled to it. ``Themes.selection`` lists each k tried with the themes and
+   fitting comments it would show.
+5. **Label**: the three heaviest words of the theme, ``"handover / knowledge / leave"``; ``top_terms`` the
+   eight heaviest.
+6. **Known Thing That Matters**: the share of the theme's top-ten word weight found among a Thing That
+   Matters' words: those of its text in ``known`` (id → name and description; :func:`known_from_template`
+   builds it) and, where comments carry a ``subject_id``, the words characteristic of the comments written
+   under that Thing That Matters (used by at least :data:`SUBJECT_MIN_COMMENTS` of them, and at least half
+   of their uses under a known Thing That Matters are under this one) — so a theme is known when it speaks
+   the words of the Thing That Matters or the words people use when commenting on it. Words match when
+   equal or when they share a start of at least 4 letters and 80 % of the shorter (*price* ~ *pricing*,
+   *responsive* ~ *responsiveness*; not *governance* ~ *government*). The best overlap, if at least
+   :data:`KNOWN_MIN_OVERLAP`, is ``matches_known``; otherwise the theme ``is_candidate_new``.
+7. **Tone**: :func:`comment_tone` per comment; a theme's ``tone_score`` is (positive − negative comments) /
+   comments, read as "negative" at or below −:data:`TONE_CUT`, "positive" at or above +:data:`TONE_CUT`,
+   else "mixed".
+8. **Quotes**: the comments nearest the theme's centroid (cosine), each from a different respondent, none a
+   near-repeat of another (cosine ≥ 0.8), those with nothing redacted first, cut to 240 characters.
+
+Privacy (DESIGN.md, "Rules that hold everywhere"): a theme is shown only when its comments come from at
+least ``privacy.k_comments`` distinct respondents (``participant_id`` within ``relationship_id``). A smaller
+theme is listed as suppressed with everything drawn from its texts or its size withheld (label, terms,
+counts, share, tone, match, quotes) and ``suppressed_reason`` "fewer than 10 respondents"; suppressed themes
+come after the shown ones, so their place in the order says nothing about their size. With fewer than
+``k_comments`` respondents in the whole input nothing is computed: only the suppression note is returned.
+Every suppression is in ``Themes.suppressed``. The threshold is applied by :func:`_enough_respondents` here;
+it belongs behind the common privacy gate. For a relationship's report pass that relationship's comments
+only (DESIGN.md, "Isolation").
+
+Example
+-------
+>>> import pandas as pd
+>>> texts = ["Invoices arrive late and the billing is wrong", "Escalations wait weeks for an answer",
+...          "Onboarding of new staff is slow and handover is poor"]
+>>> comments = pd.DataFrame({"participant_id": [f"p{i}" for i in range(36)], "text": texts * 12})
+>>> themes = extract_themes(comments, known={"responsiveness": "How quickly escalations get an answer"})
+>>> cols = ["label", "n_respondents", "matches_known", "is_candidate_new"]
+>>> print(themes.table[cols].to_string(index=False))
+                      label  n_respondents  matches_known  is_candidate_new
+ arrive / billing / invoice             12            NaN              True
+ answer / escalation / wait             12 responsiveness             False
+handover / new / onboarding             12            NaN              True
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from valuekit.analysis.redact import PLACEHOLDERS, redact_series
+from valuekit.config import Privacy
+from valuekit.errors import ValuekitError
+
+__all__ = [  # settings, word lists, columns, API
+    *("DOMAIN_STOP_WORDS", "MAX_THEMES", "MIN_FIT", "KNOWN_MIN_OVERLAP", "SUBJECT_MIN_COMMENTS", "TONE_CUT"),
+    *("POSITIVE_WORDS", "NEGATIVE_WORDS", "NEGATORS", "THEME_COLUMNS", "QUOTE_COLUMNS", "SUPPRESSED_COLUMNS"),
+    *("Themes", "extract_themes", "comment_tone", "known_from_template"),
+]
+
+#: Words too common in relationship comments to tell themes apart, ignored with scikit-learn's English list:
+#: the parties and roles, survey talk, filler adverbs and generic verbs. Sentiment words stay for the tone.
+DOMAIN_STOP_WORDS: frozenset[str] = frozenset(
+    """
+    supplier client team really think feel felt lot lots thing things bit quite just like get got getting
+    make makes making need needs want way ways good bad better worse time times work working does doing
+    going say said sure know actually overall generally sometimes often always people person side sides
+    party parties relationship organisation organization company partner partners customer vendor
+    don doesn didn isn wasn aren weren won wouldn couldn shouldn can cannot ve ll re im ive
+    also would could should might will year years month months week weeks day days look looking
+    survey questionnaire question questions asked ask asking answered covered mention comment comments
+    please thank thanks honestly frankly genuinely sadly simply broadly personally basically obviously
+    definitely certainly literally whole area sit
+    """.split()
+)
+#: Most themes tried when choosing the number of themes.
+MAX_THEMES = 24
+#: Most distinct words kept (the most frequent).
+MAX_WORDS = 3000
+#: Comments used when choosing the number of themes (a fixed random sample when there are more).
+SELECTION_SAMPLE = 2000
+#: Least cosine between a comment and its theme's word weights for the comment to count as fitting the theme
+#: when choosing the number of themes.
+MIN_FIT = 0.2
+#: Least share of a theme's top-word weight found in a Thing That Matters' text to call it a match.
+KNOWN_MIN_OVERLAP = 0.2
+#: Fewest comments under a Thing That Matters that use a word for it to count as one of its words.
+SUBJECT_MIN_COMMENTS = 3
+#: A theme's tone score at or beyond ±TONE_CUT reads as negative or positive; between, mixed.
+TONE_CUT = 0.25
+QUOTE_CHARS = 240
+N_QUOTES = 3
+N_TOP_TERMS = 8
+_NEAR_REPEAT = 0.8
+_QUOTE_CANDIDATES = 500
+
+#: The columns of ``Themes.table``, in order.
+THEME_COLUMNS: tuple[str, ...] = tuple(
+    "theme_id label top_terms n_comments n_respondents share tone tone_score matches_known is_candidate_new "
+    "suppressed suppressed_reason".split()
+)
+QUOTE_COLUMNS: tuple[str, ...] = ("theme_id", "quote")
+#: ``scope`` is "input" (nothing computed) or "theme".
+SUPPRESSED_COLUMNS: tuple[str, ...] = ("scope", "theme_id", "reason")
+
+# --- tone ------------------------------------------------------------------------------------------------
+
+#: Words that make a comment more positive (lower case; plurals folded).
+POSITIVE_WORDS: frozenset[str] = frozenset(
+    """
+    good great excellent outstanding brilliant fantastic superb exceptional impressive helpful supportive
+    responsive quick quickly fast prompt promptly timely reliable reliably consistent consistently clear
+    open openly honest transparent transparency trusted fair fairly constructive collaborative cooperative
+    proactive proactively effective effectively efficient efficiently improved improving improvement better
+    best strong pleased happy glad satisfied appreciate appreciated valued positive smooth smoothly easy
+    easier flexible professional committed dedicated engaged knowledgeable skilled capable competent
+    respect respected respectful listen listens listened listening welcome welcomed success successful
+    grateful praise excel excels excelled exceed exceeded exceeds resolved solved fixed innovative creative
+    reassuring enjoy enjoyed love loved recommend works predictable frank
+    """.split()
+)
+#: Words that make a comment more negative.
+NEGATIVE_WORDS: frozenset[str] = frozenset(
+    """
+    bad poor poorly terrible awful dreadful appalling worst worse slow slowly late lateness delay delayed
+    delaying overdue backlog unclear confusing confused confusion frustrating frustrated frustration
+    difficult hard problem problematic issue fail failed failing failure fault faulty lacking missing
+    missed unfair unfairly expensive overpriced overcharged overcharging blame blamed blaming chase chasing
+    chased ignore ignored ignoring unresponsive disappointing disappointed disappointment concern concerned
+    concerning worried worry worrying broken error mistake wrong inconsistent rigid defensive stuck stall
+    stalled stalling complaint complain complained angry unhappy weak ineffective inefficient waste wasted
+    wasting bureaucratic bureaucracy opaque hidden dispute disputed penalty penalise penalised turnover
+    churn overstretched understaffed stretched exhausted burnout tension tense conflict distrust mistrust
+    suspicious suspicion adversarial hostile arrogant dismissive patchy unreliable unacceptable inadequate
+    insufficient nobody reactive silo siloed guarded political rushed struggle
+    """.split()
+)
+#: Words that flip the sign of the next three words (within the clause).
+NEGATORS: frozenset[str] = frozenset(
+    """
+    not no never none nobody nothing neither nor without hardly barely rarely seldom lack
+    don't doesn't didn't isn't aren't wasn't weren't won't wouldn't can't cannot couldn't shouldn't
+    haven't hasn't hadn't dont doesnt didnt isnt arent wasnt werent wont wouldnt cant couldnt shouldnt
+    havent hasnt hadnt
+    """.split()
+)
+_NEGATION_SPAN = 3
+_CLAUSE_BREAKS = frozenset(".,;:!? but although though however yet whereas".split())
+_TONE_TOKEN_RE = re.compile(r"[a-z]+(?:'[a-z]+)?|[.,;:!?]")
+_WORD_RE = re.compile(r"[^\W\d_]{2,}")
+_PLACEHOLDER_RE = re.compile("|".join(re.escape(p) for p in PLACEHOLDERS))
+_PLURAL_KEEP = frozenset("news always perhaps series species bias lens yes analysis basis status".split())
+
+
+@lru_cache(maxsize=65536)
+def _fold(word: str) -> str:
+    """Fold a plural to its singular: -ies → -y; -sses, -xes, -zes, -ches, -shes, -oes → drop -es; -s → drop."""
+    if len(word) <= 3 or word in _PLURAL_KEEP or word.endswith(("ss", "us", "is")):
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "zes", "ches", "shes", "oes")):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") else word
+
+
+def _tone_counts(text: str) -> tuple[int, int]:
+    pos = neg = flip = 0
+    for tok in _TONE_TOKEN_RE.findall(text.lower().replace("’", "'")):
+        if tok in _CLAUSE_BREAKS:
+            flip = 0
+            continue
+        if tok in NEGATORS:
+            neg += tok in NEGATIVE_WORDS  # "nobody" is negative on its own too
+            flip = _NEGATION_SPAN
+            continue
+        word = _fold(tok)
+        polarity = int(tok in POSITIVE_WORDS or word in POSITIVE_WORDS) - int(
+            tok in NEGATIVE_WORDS or word in NEGATIVE_WORDS
+        )
+        if flip:
+            polarity, flip = -polarity, flip - 1
+        pos += polarity > 0
+        neg += polarity < 0
+    return pos, neg
+
+
+def comment_tone(texts: Iterable[str] | pd.Series) -> pd.Series:
+    """The tone of each comment, from a small word list with negation handling.
+
+    Each word in :data:`POSITIVE_WORDS` counts +1 and each in :data:`NEGATIVE_WORDS` −1; a negator
+    (:data:`NEGATORS`: *not, no, never, without, don't* …) flips the sign of the next three words up to the
+    end of the clause (``. , ; : ! ?`` or *but, although, though, however, yet, whereas*), so *"not
+    helpful"* counts −1 and *"never late"* +1. A comment is "positive" with more positive than negative
+    words, "negative" with more negative, "mixed" with as many of each, and "neutral" with neither. The
+    lists are in this module; nothing is downloaded.
+
+    Limitations: no irony or sarcasm, no intensity (*"a bit slow"* = *"appallingly slow"*), nothing outside
+    the lists, and negation reaches only the three words after a negator.
+
+    Parameters
+    ----------
+    texts : iterable of str or Series
+        Comments; missing ones are "neutral".
+
+    Returns
+    -------
+    Series
+        "negative", "mixed", "neutral" or "positive" per comment, named ``tone``, with the input's index.
+
+    Examples
+    --------
+    >>> comment_tone(["Very helpful and quick", "Not helpful, always late", "It was fine", "Not bad"]).tolist()
+    ['positive', 'negative', 'neutral', 'positive']
+    """
+    s = texts if isinstance(texts, pd.Series) else pd.Series(list(texts), dtype=object)
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    labels = []
+    for u in uniques:
+        p, n = _tone_counts(str(u))
+        labels.append("positive" if p > n else "negative" if n > p else "mixed" if p else "neutral")
+    table = np.array([*labels, "neutral"], dtype=object)
+    return pd.Series(table[codes], index=s.index, name="tone", dtype=object)
+
+
+# --- result ----------------------------------------------------------------------------------------------
+
+
+def _no_selection() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="int64") for c in ("n_themes", "themes_shown", "comments_shown")})
+
+
+@dataclass(frozen=True)
+class Themes:
+    """What :func:`extract_themes` found.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per theme, columns :data:`THEME_COLUMNS`: shown themes by ``n_comments``, largest first,
+        then suppressed ones with all but ``theme_id``, ``suppressed`` and ``suppressed_reason`` missing.
+    quotes : DataFrame
+        Columns :data:`QUOTE_COLUMNS`: up to three redacted quotes per shown theme, most typical first.
+    suppressed : DataFrame
+        Columns :data:`SUPPRESSED_COLUMNS`: what was withheld and why.
+    n_comments, n_respondents : int or None
+        Comments and distinct respondents in the input; None when the input itself was withheld.
+    n_themes : int
+        Themes fitted (0 when nothing was computed).
+    selection : DataFrame
+        ``n_themes``, ``themes_shown``, ``comments_shown`` for each number of themes tried (empty when
+        ``n_themes`` was given).
+    """
+
+    table: pd.DataFrame
+    quotes: pd.DataFrame
+    suppressed: pd.DataFrame
+    n_comments: int | None = None
+    n_respondents: int | None = None
+    n_themes: int = 0
+    selection: pd.DataFrame = field(default_factory=_no_selection)
+
+    @property
+    def shown(self) -> pd.DataFrame:
+        """The themes that reach the anonymity threshold."""
+        return self.table[~self.table["suppressed"]]
+
+    @property
+    def candidates(self) -> pd.DataFrame:
+        """Shown themes that match no known Thing That Matters: candidate new Things That Matter."""
+        return self.table[~self.table["suppressed"] & self.table["is_candidate_new"].fillna(False)]
+
+
+_DTYPES = dict.fromkeys(THEME_COLUMNS, object) | {
+    "n_comments": "Int64",
+    "n_respondents": "Int64",
+    "share": float,
+    "tone_score": float,
+    "is_candidate_new": "boolean",
+    "suppressed": bool,
+}
+
+
+def _table(rows: list[dict]) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=list(THEME_COLUMNS))
+    if not rows:
+        df = pd.DataFrame({c: pd.Series(dtype=_DTYPES[c]) for c in THEME_COLUMNS})
+    return df.astype(_DTYPES)
+
+
+def _frame(rows: list[dict], columns: Sequence[str]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=list(columns), dtype=object)
+
+
+def _enough_respondents(n_respondents: int, privacy: Privacy) -> bool:
+    """Whether comments from ``n_respondents`` distinct people may be shown: at least ``privacy.k_comments``.
+
+    A local stand-in: route it through the common privacy gate once that exists.
+    """
+    return n_respondents >= privacy.k_comments
+
+
+# --- helpers ---------------------------------------------------------------------------------------------
+
+
+def _check(comments: pd.DataFrame, privacy: Privacy, n_themes: int | None) -> None:
+    if not isinstance(comments, pd.DataFrame):
+        raise ValuekitError(
+            f"comments must be a DataFrame (the comments table); got {type(comments).__name__}"
+        )
+    missing = [c for c in ("participant_id", "text") if c not in comments.columns]
+    if missing:
+        raise ValuekitError(
+            f"comments needs the columns 'participant_id' and 'text'; missing {missing}, "
+            f"found {list(comments.columns)}"
+        )
+    if not isinstance(privacy, Privacy):
+        raise ValuekitError(f"privacy must be a valuekit.config.Privacy; got {type(privacy).__name__}")
+    if n_themes is not None and (isinstance(n_themes, bool) or not isinstance(n_themes, int) or n_themes < 1):
+        raise ValuekitError(f"n_themes must be None (choose) or a whole number ≥ 1; got {n_themes!r}")
+
+
+def _respondents(comments: pd.DataFrame) -> pd.Series:
+    who = comments["participant_id"].astype(str)
+    if "relationship_id" in comments.columns:
+        who = comments["relationship_id"].astype(str) + "\x1f" + who
+    return who
+
+
+def _similar(a: str, b: str) -> bool:
+    """Same word, or variants of one (price ~ pricing, responsive ~ responsiveness; not governance ~ government)."""
+    if a == b:
+        return True
+    shorter = min(len(a), len(b))
+    return shorter >= 4 and len(os.path.commonprefix([a, b])) >= max(4, 0.8 * shorter)
+
+
+def _subject_words(subjects: np.ndarray, X, terms: np.ndarray, known: Iterable[str]) -> dict[str, set[str]]:
+    """Words characteristic of the comments written under each known Thing That Matters.
+
+    A word is characteristic of a Thing That Matters when at least :data:`SUBJECT_MIN_COMMENTS` comments
+    under it use the word and at least half of the comments under any known Thing That Matters that use it
+    are under this one.
+    """
+    from scipy import sparse
+
+    mask = np.isin(subjects, list(known))
+    if not mask.any():
+        return {}
+    codes, names = pd.factorize(subjects[mask])
+    groups = sparse.csr_matrix(
+        (np.ones(len(codes)), (codes, np.arange(len(codes)))), shape=(len(names), len(codes))
+    )
+    counts = np.asarray((groups @ (X[mask] > 0).astype(float)).todense())
+    share = counts / np.maximum(counts.sum(axis=0, keepdims=True), 1)
+    typical = (counts >= SUBJECT_MIN_COMMENTS) & (share >= 0.5)
+    return {str(name): {str(terms[j]) for j in np.flatnonzero(typical[i])} for i, name in enumerate(names)}
+
+
+def _match_known(terms: list[str], weights: np.ndarray, known_words: dict[str, set[str]]) -> str | None:
+    total = float(np.sum(weights))
+    best, best_score = None, 0.0
+    for ttm, vocab in known_words.items():
+        found = sum(
+            float(w) for t, w in zip(terms, weights, strict=True) if any(_similar(t, v) for v in vocab)
+        )
+        score = found / total if total > 0 else 0.0
+        if score > best_score + 1e-12:
+            best, best_score = ttm, score
+    return best if best_score >= KNOWN_MIN_OVERLAP else None
+
+
+def _quote(text: str) -> str:
+    text = " ".join(text.split())
+    if len(text) <= QUOTE_CHARS:
+        return text
+    cut = text[: QUOTE_CHARS - 1]
+    space = cut.rfind(" ")
+    if space > QUOTE_CHARS // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-–") + "…"
+
+
+def _quotes(X, idx: np.ndarray, texts: np.ndarray, who: np.ndarray) -> list[str]:
+    rows = X[idx]
+    centroid = np.asarray(rows.mean(axis=0)).ravel()
+    norm = np.linalg.norm(centroid)
+    sims = np.asarray(rows @ (centroid / norm)).ravel() if norm > 0 else np.zeros(len(idx))
+    redacted = np.array([bool(_PLACEHOLDER_RE.search(t)) for t in texts[idx]])
+    order = np.lexsort((np.arange(len(idx)), -np.round(sims, 12), redacted))
+    out: list[str] = []
+    chosen: list[int] = []
+    seen_who, seen_text = set(), set()
+    for i in order[:_QUOTE_CANDIDATES]:  # the most typical are near the top; the rest would not be chosen
+        text = texts[idx[i]]
+        key = " ".join(text.lower().split())
+        if not key or key in seen_text or who[idx[i]] in seen_who:
+            continue
+        seen_text.add(key)
+        if chosen and np.max((rows[chosen] @ rows[i].T).toarray()) >= _NEAR_REPEAT:
+            continue
+        chosen.append(int(i))
+        seen_who.add(who[idx[i]])
+        out.append(_quote(text))
+        if len(out) == N_QUOTES:
+            break
+    return out
+
+
+# --- the model -------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS) | DOMAIN_STOP_WORDS
+
+
+def _tokens(text: str, stop: frozenset[str]) -> list[str]:
+    out = []
+    for w in _WORD_RE.findall(text.lower()):
+        if w not in stop:
+            f = _fold(w)
+            if f not in stop:
+                out.append(f)
+    return out
+
+
+def _fit(X, k: int, random_state: int, *, quick: bool = False):
+    from sklearn.decomposition import NMF
+    from sklearn.exceptions import ConvergenceWarning
+
+    iters, tol = (150, 1e-3) if quick else (400, 1e-4)
+    model = NMF(n_components=k, init="nndsvda", random_state=random_state, max_iter=iters, tol=tol)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(X)
+    return model
+
+
+def _assign(model, X) -> np.ndarray:
+    W = model.transform(X)
+    labels = W.argmax(axis=1)
+    labels[W.max(axis=1) <= 1e-12] = -1
+    return labels
+
+
+def _candidates(k_max: int) -> list[int]:
+    """2, 3 … 8, then every other k, and ``k_max`` itself."""
+    return sorted({*range(2, min(k_max, 8) + 1), *range(8, k_max + 1, 2), k_max})
+
+
+def _shown_counts(model, X, who: np.ndarray, need: float) -> tuple[int, int]:
+    """Themes that would be shown, and the comments in them that fit their theme (cosine ≥ MIN_FIT)."""
+    labels = _assign(model, X)
+    k = model.components_.shape[0]
+    ok = labels >= 0
+    pairs = np.unique(np.stack([labels[ok], who[ok]]), axis=1)
+    shown = np.bincount(pairs[0], minlength=k) >= need
+    H = model.components_ / np.maximum(np.linalg.norm(model.components_, axis=1, keepdims=True), 1e-12)
+    fit = np.zeros(len(labels))
+    fit[ok] = np.asarray((X[ok].multiply(H[labels[ok]])).sum(axis=1)).ravel()
+    return int(shown.sum()), int(np.sum(ok & shown[np.maximum(labels, 0)] & (fit >= MIN_FIT)))
+
+
+def _choose_k(X_fit, X, who: np.ndarray, k_max: int, privacy: Privacy, random_state: int):
+    """The number of themes that lets the most themes be shown (module docstring, step 4)."""
+    rng = np.random.default_rng(random_state)
+    rows = np.arange(X.shape[0])
+    if len(rows) > SELECTION_SAMPLE:
+        rows = np.sort(rng.choice(len(rows), size=SELECTION_SAMPLE, replace=False))
+    need = privacy.k_comments * len(rows) / X.shape[0]  # the threshold, scaled to the sample
+    sample = X_fit
+    if X_fit.shape[0] > SELECTION_SAMPLE:
+        sample = X_fit[np.sort(rng.choice(X_fit.shape[0], size=SELECTION_SAMPLE, replace=False))]
+    records, models = [], {}
+    for k in _candidates(k_max):
+        models[k] = _fit(sample, k, random_state, quick=sample is not X_fit)
+        records.append((k, *_shown_counts(models[k], X[rows], who[rows], need)))
+    selection = pd.DataFrame(records, columns=["n_themes", "themes_shown", "comments_shown"])
+    best = selection.sort_values(
+        ["themes_shown", "comments_shown", "n_themes"], ascending=False, kind="stable"
+    )
+    k = int(best["n_themes"].iloc[0])
+    return k, selection, models[k] if sample is X_fit else None
+
+
+def known_from_template(template, *, with_value_codes: bool = False) -> dict[str, str]:
+    """``known`` for :func:`extract_themes` from a diagnostic template: id → name and description.
+
+    ``with_value_codes=True`` adds the titles and descriptions of each Thing That Matters' Value Codes: more
+    of the words people use, but also more ways for a new theme to look known (in the shipped template the
+    delivery Value Code "Handovers between the parties" would claim a theme about staff handovers).
+    """
+    out: dict[str, str] = {}
+    for t in template.things_that_matter:
+        parts = [t.name, t.description]
+        if with_value_codes:
+            for c in template.value_codes:
+                if c.thing_that_matters == t.id:
+                    parts += [c.title, c.description.removeprefix("The extent to which ")]
+        out[t.id] = " ".join(parts)
+    return out
+
+
+# --- the analysis ----------------------------------------------------------------------------------------
+
+
+def extract_themes(
+    comments: pd.DataFrame,
+    *,
+    known: Mapping[str, str] | None = None,
+    privacy: Privacy = Privacy(),  # noqa: B008 - frozen, so safe as a default
+    n_themes: int | None = None,
+    random_state: int = 0,
+    names: Iterable[str] = (),
+    keep: Iterable[str] = (),
+    stop_words: Iterable[str] = (),
+) -> Themes:
+    """Find the themes in open comments, with counts, tone, the known match and redacted quotes.
+
+    The method, the rule for the number of themes and the privacy rules are in the module docstring.
+
+    Parameters
+    ----------
+    comments : DataFrame
+        Rows of the ``comments`` table; needs ``participant_id`` and ``text`` (with ``relationship_id``,
+        respondents are told apart across relationships). The row order does not change the result.
+    known : mapping of str to str, optional
+        Thing That Matters id → its name and description (see :func:`known_from_template`). Without it,
+        ``matches_known`` and ``is_candidate_new`` are missing.
+    privacy : Privacy
+        ``k_comments``: the fewest distinct respondents behind a theme or quote that is shown.
+    n_themes : int, optional
+        Fit this many themes (at most the number of distinct comments or words) instead of choosing.
+    random_state : int
+        Seed of the NMF start and of the selection sample.
+    names, keep : iterable of str
+        For :func:`~valuekit.analysis.redact.redact`: names to remove, and company names to leave alone.
+    stop_words : iterable of str
+        More words to ignore, such as the parties' names.
+
+    Returns
+    -------
+    Themes
+        ``table`` (:data:`THEME_COLUMNS`), ``quotes`` (:data:`QUOTE_COLUMNS`), ``suppressed``
+        (:data:`SUPPRESSED_COLUMNS`), ``n_comments``, ``n_respondents``, ``n_themes``, ``selection``.
+    """
+    _check(comments, privacy, n_themes)
+    fewer = f"fewer than {privacy.k_comments} respondents"
+    who_all = _respondents(comments)
+    n_all, r_all = len(comments), int(who_all.nunique())
+    if not _enough_respondents(r_all, privacy):
+        log = _frame([{"scope": "input", "theme_id": None, "reason": fewer}], SUPPRESSED_COLUMNS)
+        return Themes(_table([]), _frame([], QUOTE_COLUMNS), log)
+
+    # A canonical row order makes the result independent of the input's.
+    text = comments["text"].astype(object).where(comments["text"].notna(), "")
+    frame = pd.DataFrame(
+        {
+            "who": who_all.to_numpy(),
+            "subject": comments.get("subject_id", pd.Series("", index=comments.index)).astype(str).to_numpy(),
+            "text": redact_series(text, names, keep=keep).astype(str).to_numpy(),
+        }
+    ).sort_values(["who", "subject", "text"], kind="stable", ignore_index=True)
+    texts = frame["text"].to_numpy(dtype=object)
+    who = pd.factorize(frame["who"])[0]
+
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from threadpoolctl import threadpool_limits
+
+    stop = _stop_words() | frozenset(w for s in stop_words for w in _tokens(str(s), frozenset()))
+    many = n_all >= 20
+    vectorizer = TfidfVectorizer(
+        tokenizer=lambda t: _tokens(t, stop),
+        lowercase=False,
+        token_pattern=None,
+        min_df=2 if many else 1,
+        max_df=0.8 if many else 1.0,
+        max_features=MAX_WORDS,
+        sublinear_tf=True,
+    )
+    try:
+        X = vectorizer.fit_transform(frame["text"].str.replace(_PLACEHOLDER_RE, " ", regex=True))
+    except ValueError:  # no words left after the stop words
+        X = None
+    if X is None or X.nnz == 0:
+        log = _frame(
+            [{"scope": "input", "theme_id": None, "reason": "no words to find themes in"}], SUPPRESSED_COLUMNS
+        )
+        return Themes(_table([]), _frame([], QUOTE_COLUMNS), log, n_all, r_all)
+    terms = vectorizer.get_feature_names_out()
+
+    # Fit on distinct comments: one row per set of words.
+    keys = [X.indices[X.indptr[i] : X.indptr[i + 1]].tobytes() for i in range(X.shape[0])]
+    first = np.flatnonzero(~pd.Series(keys).duplicated().to_numpy() & (X.getnnz(axis=1) > 0))
+    X_fit = X[first]
+    limit = min(X_fit.shape)
+    selection, model = _no_selection(), None
+    # The matrices NMF multiplies are tall and thin: one BLAS thread is faster than several fighting.
+    with threadpool_limits(limits=1, user_api="blas"):
+        if n_themes is not None:
+            k = min(n_themes, limit)
+        else:
+            k_max = min(MAX_THEMES, n_all // privacy.k_comments, limit)
+            k = 1
+            if k_max >= 2:
+                k, selection, model = _choose_k(X_fit, X, who, k_max, privacy, random_state)
+        if model is None:
+            model = _fit(X_fit, k, random_state)
+        labels = _assign(model, X)
+    H = model.components_
+    tone = comment_tone(pd.Series(texts, dtype=object)).to_numpy()
+    known_words = {ttm: set(_tokens(str(txt), stop)) for ttm, txt in (known or {}).items()}
+    for ttm, words in _subject_words(frame["subject"].to_numpy(), X, terms, known_words).items():
+        known_words[ttm] |= words
+
+    themes = []
+    for t in range(k):
+        idx = np.flatnonzero(labels == t)
+        if len(idx):
+            themes.append((t, idx, len(np.unique(who[idx]))))
+    shown = sorted(
+        (x for x in themes if _enough_respondents(x[2], privacy)), key=lambda x: (-len(x[1]), x[1][0])
+    )
+    hidden = sorted((x for x in themes if not _enough_respondents(x[2], privacy)), key=lambda x: x[1][0])
+
+    rows, quotes, log = [], [], []
+    width = max(2, len(str(len(themes))))
+    for number, (t, idx, n_resp) in enumerate([*shown, *hidden], start=1):
+        theme_id = f"T{number:0{width}d}"
+        if not _enough_respondents(n_resp, privacy):
+            rows.append({"theme_id": theme_id, "suppressed": True, "suppressed_reason": fewer})
+            log.append({"scope": "theme", "theme_id": theme_id, "reason": fewer})
+            continue
+        order = [i for i in np.argsort(-H[t], kind="stable")[:10] if H[t, i] > 0]
+        top = [str(terms[i]) for i in order]
+        score = float((np.sum(tone[idx] == "positive") - np.sum(tone[idx] == "negative")) / len(idx))
+        match = _match_known(top, H[t, order], known_words) if known is not None else None
+        rows.append(
+            {
+                "theme_id": theme_id,
+                "label": " / ".join(top[:3]),
+                "top_terms": ", ".join(top[:N_TOP_TERMS]),
+                "n_comments": len(idx),
+                "n_respondents": n_resp,
+                "share": len(idx) / n_all,
+                "tone": "negative" if score <= -TONE_CUT else "positive" if score >= TONE_CUT else "mixed",
+                "tone_score": score,
+                "matches_known": match,
+                "is_candidate_new": None if known is None else match is None,
+                "suppressed": False,
+                "suppressed_reason": None,
+            }
+        )
+        quotes += [
+            {"theme_id": theme_id, "quote": q} for q in _quotes(X, idx, texts, frame["who"].to_numpy())
+        ]
+
+    return Themes(
+        table=_table(rows),
+        quotes=_frame(quotes, QUOTE_COLUMNS),
+        suppressed=_frame(log, SUPPRESSED_COLUMNS),
+        n_comments=n_all,
+        n_respondents=r_all,
+        n_themes=k,
+        selection=selection,
+    )
