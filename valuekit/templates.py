@@ -36,6 +36,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -522,6 +523,21 @@ def load_template(path: str | Path) -> Template:
         the message names the file and every problem.
     """
     path = Path(path)
+    return _load_cached(path, *_stamp(path))
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    """What identifies a file's version for the caches: modification time and size (0, 0 if missing)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return (0, 0)
+    return (st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=64)
+def _load_cached(path: Path, mtime_ns: int, size: int) -> Template:
+    # Templates are frozen, so one parsed and validated copy per file version is shared safely.
     return Template.from_dict(_read_yaml(path), source=str(path))
 
 
@@ -536,6 +552,11 @@ def list_templates(dirs: list[Path] | None = None) -> list[Path]:
 
 def _head(path: Path) -> dict:
     """A template file's top-level mapping, or ``{}`` if it cannot be read (it is reported when loaded)."""
+    return dict(_head_cached(path, *_stamp(path)))
+
+
+@lru_cache(maxsize=64)
+def _head_cached(path: Path, mtime_ns: int, size: int) -> dict:
     try:
         head = _read_yaml(path)
     except TemplateError:
