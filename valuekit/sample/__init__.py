@@ -7,9 +7,11 @@ the expected directions and sizes is ``data/samples/README.md``.
 
 from ._comments import PERSONAL_DATA
 from ._generator import TEMPLATE_ID, TEMPLATE_VERSION, generate_sample, write_sample
+from ._large import generate_large
 from ._portfolio import PLANTED, PORTFOLIO, REFERENCE_DATE
 
 __all__ = [
+    "generate_large",
     "generate_sample",
     "write_sample",
     "PLANTED",
