@@ -1,0 +1,399 @@
+"""The privacy gate: the one place that decides which groups a table may show.
+
+Every table of numbers about groups of people passes through :func:`apply_gate`; comments through
+:func:`visible_comments`. The rule (DESIGN.md): nothing is shown for a group of fewer than ``k`` respondents
+(``k_comments`` for comments), and no hidden group can be worked out by subtraction from totals, siblings,
+overlapping groups or another perspective of the same data.
+
+Method — cell suppression for linked frequency tables (Hundepool et al., 2012, ch. 4–5):
+
+1. **Atoms.** One measure's respondents (a Value Code, a Thing That Matters, the invitation list) split into
+   the finest cells, party × common level × common function. Every group any table shows is a union of atoms,
+   and every number shown about it (n, don't know, counts per level, sums of ratings) is a sum over them.
+2. **Primary suppression.** A group with n < k is hidden.
+3. **Complementary suppression over every perspective at once.** The groups of every subset of the
+   perspective columns (the *lattice*: totals, party totals, level totals, party × level …) count as
+   published, since any other call may show them. What a reader can work out is the linear span of the shown
+   groups' atom vectors; the pattern is safe when no union of atoms with fewer than k respondents lies in it
+   (each primary cell, and any set of hidden siblings summing below k). Checked exactly: single groups by
+   linear algebra, any union by a small MILP. Each violation is repaired by hiding the cheapest set of shown
+   groups (fewest respondents, finest first) that breaks it — the model of Fischetti and Salazar-González
+   (2001), of which "also hide the next smallest sibling" is the simplest case. The pattern depends only on
+   the data, so every table of the same measure agrees on it.
+4. **Filters and pools.** Shown groups outside the lattice (a multi-value filter such as "client, without the
+   front line", a pooled group) are protected the same way, by hiding only such groups.
+
+Hidden rows show no number, and ``suppressed_reason`` is the same for primary and complementary cells, so a
+reader cannot tell which hidden cell is the small one; the exact small n never appears. :func:`suppression_log`
+says what was hidden and why, for the analyst. Not covered: two *different* multi-value filters shown side by
+side are not audited jointly; non-additive statistics (medians) are protected only by hiding their group.
+
+References
+----------
+Hundepool, A., Domingo-Ferrer, J., Franconi, L., Giessing, S., Schulte Nordholt, E., Spicer, K. and de Wolf,
+P.-P. (2012). *Statistical Disclosure Control*. Wiley. Ch. 4–5, primary and secondary cell suppression.
+Fischetti, M. and Salazar-González, J.-J. (2001). Solving the cell suppression problem on tabular data with
+linear constraints. *Management Science* 47(7), 1008–1027.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from itertools import combinations
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from ..config import Privacy
+from .perspectives import ALL, PERSPECTIVE_COLUMNS, UNPOOLED_PREFIX, apply_where, validate_by, validate_where
+
+__all__ = [
+    "DEFAULT_PRIVACY",
+    "LOG_COLUMNS",
+    "atom_counts",
+    "apply_gate",
+    "suppression_log",
+    "visible_comments",
+    "respondent_guard",
+    "public_reason",
+]
+
+Kind = Literal["scores", "engagement", "comments"]
+#: The thresholds used when a call names none: ``Privacy()`` (k = 5, k_comments = 10).
+DEFAULT_PRIVACY = Privacy()
+#: Columns of the suppression log.
+LOG_COLUMNS = ["what", "measure", "group", "rule", "reason"]
+_UNITS = {"scores": "responses", "engagement": "respondents", "comments": "people commenting"}
+_EPS = 1e-7
+
+
+def public_reason(k: int, kind: Kind = "scores") -> str:
+    """The one ``suppressed_reason`` every hidden row shows, primary or complementary alike."""
+    return f"fewer than {k} {_UNITS[kind]}, or would reveal a group that small"
+
+
+def _identity(columns: Sequence[str]) -> list[str]:
+    """The columns that identify an atom: the original (unpooled) perspective values."""
+    orig = {c: UNPOOLED_PREFIX + c if UNPOOLED_PREFIX + c in columns else c for c in PERSPECTIVE_COLUMNS}
+    return [o for o in orig.values() if o in columns]
+
+
+def atom_counts(records: pd.DataFrame, *, weight: str | pd.Series, keys: Sequence[str] = ()) -> pd.DataFrame:
+    """Respondents per atom (finest perspective cell) and measure: the gate's view of the whole population.
+
+    ``records`` must be the *unfiltered* population (the gate needs it to see what a filter leaves out);
+    ``weight`` (a column or a series) is 1/True for a row that counts towards n, 0/False for one that exists
+    but does not (a "don't know", a non-respondent).
+    """
+    w = records[weight] if isinstance(weight, str) else weight
+    current = [c for c in PERSPECTIVE_COLUMNS if c in records]
+    cols = list(dict.fromkeys([*keys, *_identity(records.columns), *current]))
+    counted = records[cols].assign(n=pd.Series(w, index=records.index).astype("int64"))
+    return counted.groupby(cols, dropna=False, sort=True)["n"].sum().reset_index()
+
+
+def apply_gate(
+    table: pd.DataFrame,
+    atoms: pd.DataFrame,
+    *,
+    by: Sequence[str],
+    k: int,
+    keys: Sequence[str] = (),
+    where: Mapping[str, Sequence[str]] | None = None,
+    kind: Kind = "scores",
+    what: str = "",
+    blank: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Hide every row of ``table`` that shows, or would let a reader work out, a group of fewer than ``k``.
+
+    Parameters
+    ----------
+    table
+        One row per group (``by`` values; :data:`~valuekit.analysis.perspectives.ALL` in a total row) and
+        measure (``keys``).
+    atoms
+        :func:`atom_counts` of the unfiltered population, with the same ``keys``.
+    by, keys, where
+        The table's perspective columns, measure columns and filter.
+    k
+        The threshold (``Privacy.k``, or ``Privacy.k_comments`` for comments).
+    kind, what
+        For the reason text and the log.
+    blank
+        Columns blanked in hidden rows; default every numeric or true/false column outside ``by`` and ``keys``.
+
+    Returns
+    -------
+    DataFrame
+        ``table`` with ``suppressed`` and ``suppressed_reason`` added and hidden rows blanked; the log is in
+        ``.attrs["suppression_log"]`` (read it with :func:`suppression_log`).
+    """
+    by, keys = list(by), list(keys)
+    out = table.reset_index(drop=True).copy()
+    hidden, small = np.zeros(len(out), bool), np.zeros(len(out), bool)
+    if len(out):  # one measure at a time
+        groups = out.groupby(keys, sort=False, dropna=False).indices if keys else {(): np.arange(len(out))}
+        known = atoms.groupby(keys, sort=False, dropna=False).indices if keys else {(): np.arange(len(atoms))}
+        for key, rows in groups.items():
+            a = atoms.iloc[known.get(key, [])]
+            hidden[rows], small[rows] = _gate_rows(out.iloc[rows], a, by, where or {}, k)
+    if blank is None:
+        blank = [c for c in out.columns if c not in {*by, *keys} and pd.api.types.is_numeric_dtype(out[c])]
+    nullable = {"b": "boolean", "i": "Int64", "u": "Int64"}  # numpy bools and ints cannot be missing
+    for col in blank:
+        out[col] = out[col].astype(nullable.get(out[col].dtype.kind, out[col].dtype))
+        out.loc[hidden, col] = np.nan if out[col].dtype == "float64" else pd.NA
+    out["suppressed"] = hidden
+    out["suppressed_reason"] = pd.Series(np.where(hidden, public_reason(k, kind), None), dtype="str")
+    out.attrs["suppression_log"] = _log(out[hidden], small[hidden], by, keys, k, kind, what)
+    out.attrs["privacy"] = {"k": k, "kind": kind}
+    return out
+
+
+def _log(rows: pd.DataFrame, small: np.ndarray, by, keys, k, kind, what) -> list[dict]:
+    why = {
+        True: f"fewer than {k} {_UNITS[kind]}",
+        False: f"so that a group of fewer than {k} cannot be worked out",
+    }
+    return [
+        dict(what=what, measure=", ".join(f"{c}={row[c]}" for c in keys),
+             group=row["group"] if "group" in row else ", ".join(f"{c}={row[c]}" for c in by) or "everyone",
+             rule="primary" if is_small else "complementary", reason=why[bool(is_small)])
+        for (_, row), is_small in zip(rows.iterrows(), small, strict=True)
+    ]  # fmt: skip
+
+
+def suppression_log(*tables: pd.DataFrame) -> pd.DataFrame:
+    """What the gate hid in these outputs and why (primary or complementary): one row per hidden row."""
+    rows = [e for t in tables for e in t.attrs.get("suppression_log", [])]
+    return pd.DataFrame(rows, columns=LOG_COLUMNS).drop_duplicates(ignore_index=True)
+
+
+def _gate_rows(rows: pd.DataFrame, atoms: pd.DataFrame, by, where, k) -> tuple[np.ndarray, np.ndarray]:
+    """(hidden, primary) for the rows of one measure."""
+    if not len(atoms):
+        return np.ones(len(rows), bool), np.ones(len(rows), bool)
+    ident = _identity(atoms.columns)
+    atoms = (atoms.sort_values(ident, kind="stable") if ident else atoms).reset_index(drop=True)
+    n = atoms["n"].to_numpy(float)
+    view = np.zeros(len(atoms), bool)
+    view[apply_where(atoms, where).index.to_numpy()] = True
+    masks = np.repeat(view[None, :], len(rows), axis=0)
+    for col in by:
+        vals, av = rows[col].to_numpy(object)[:, None], atoms[col].to_numpy(object)[None, :]
+        masks &= (vals == av) | (vals == ALL)
+    small, empty = masks @ n < k, ~masks.any(axis=1)
+    current = [c for c in PERSPECTIVE_COLUMNS if c in atoms]
+    groups, hidden_groups = _patterns(_key(atoms, ident), _key(atoms, current), tuple(view), tuple(n), k)
+    index = {m.tobytes(): i for i, m in enumerate(groups)}
+    # every row is a group of the view's lattice; were one not, it would be hidden, never shown
+    found = [index.get(m.tobytes()) for m in masks]
+    hidden = [e or i is None or bool(hidden_groups[i]) for e, i in zip(empty, found, strict=True)]
+    return np.array(hidden, bool) | small, small
+
+
+def _key(atoms: pd.DataFrame, cols: list[str]) -> tuple:
+    return (tuple(cols), tuple(tuple(map(str, r)) for r in atoms[cols].itertuples(index=False)))
+
+
+def _all_groups(key: tuple, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """The groups of every subset of the columns (masks over the atoms) and how many columns narrow each."""
+    cols, rows = key
+    vals = np.array(rows, dtype=object).reshape(m, len(cols))
+    masks, fine = [], []
+    for r in range(len(cols) + 1):
+        for subset in combinations(range(len(cols)), r):
+            labels = pd.Series(["\x1f".join(row) for row in vals[:, list(subset)]])
+            codes, uniques = pd.factorize(labels, sort=True)
+            masks.extend(codes == c for c in range(len(uniques)))
+            fine.extend([r] * len(uniques))
+    keep = _distinct(np.array(masks, bool))
+    return np.array(masks, bool)[keep], np.array(fine)[keep]
+
+
+def _distinct(masks: np.ndarray) -> np.ndarray:
+    """Indices of one of each distinct group, in their first order."""
+    return np.sort(np.unique(masks, axis=0, return_index=True)[1])
+
+
+@lru_cache(maxsize=4096)
+def _lattice(ident: tuple, n: tuple, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every group of every perspective over these atoms, and the safe suppression pattern on them."""
+    lattice, fine = _all_groups(ident, len(n))
+    n_arr = np.array(n, float)
+    return lattice, fine, _protect(lattice, n_arr, k, lattice @ n_arr < k, np.ones(len(lattice), bool), fine)
+
+
+@lru_cache(maxsize=4096)
+def _patterns(ident: tuple, current: tuple, view: tuple, n: tuple, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The lattice plus every group of every perspective within a filtered or pooled view, protected together:
+    only the view's own groups are hidden for it, so every table of the same view agrees."""
+    lattice, fine, hidden = _lattice(ident, n, k)
+    inside, inside_fine = _all_groups(current, len(n))
+    inside = inside & np.array(view, bool)
+    known = {m.tobytes() for m in lattice}
+    new = [i for i in _distinct(inside) if inside[i].any() and inside[i].tobytes() not in known]
+    if not new:
+        return lattice, hidden
+    masks = np.vstack([lattice, inside[new]])
+    n_arr = np.array(n, float)
+    start = np.r_[hidden, inside[new] @ n_arr < k]
+    candidate = np.r_[np.zeros(len(lattice), bool), np.ones(len(new), bool)]
+    return masks, _protect(masks, n_arr, k, start, candidate, np.r_[fine, inside_fine[new] - 0.5])
+
+
+def _protect(masks, n, k, hidden, candidate, fine) -> np.ndarray:
+    """Add complementary suppressions (only among ``candidate`` groups) until no small union is derivable."""
+    M = masks.astype(float)
+    group_n = M @ n
+    hidden = hidden.copy()
+    # what hiding a group costs: its respondents, plus a little more for coarser groups (totals are valuable)
+    cost = group_n + 1 + 0.01 * (max(fine, default=0) - np.asarray(fine))
+    sensitive = [i for i in np.lexsort((np.arange(len(M)), group_n)) if group_n[i] < k]
+    for _ in range(len(M) + 1):
+        shown = np.flatnonzero(~hidden)
+        if not len(shown):
+            break
+        S = M[shown]
+        basis = _basis(S)
+        x = next((M[i] for i in sensitive if _in_span(basis, M[i])), None)
+        if x is None:
+            x = _small_union(S, basis, n, k)
+        if x is None:
+            break
+        hidden[_complement(x, S, shown, candidate, cost)] = True
+    return hidden
+
+
+def _milp(c, integrality, bounds, constraints):
+    """:func:`scipy.optimize.milp` with HiGHS's unconditional C-level debug line (on descriptor 1) silenced."""
+    kw = dict(integrality=integrality, bounds=bounds, constraints=constraints, options={"time_limit": 60})
+    try:
+        sys.stdout.flush()
+        saved = os.dup(1)
+    except (OSError, ValueError):  # no real stdout (some notebook frontends): nothing to silence
+        return milp(c, **kw)
+    with open(os.devnull, "w") as null:
+        os.dup2(null.fileno(), 1)
+        try:
+            return milp(c, **kw)
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+
+
+def _basis(S: np.ndarray) -> np.ndarray:
+    if not len(S):
+        return np.zeros((0, S.shape[1]))
+    _, sv, vt = np.linalg.svd(S, full_matrices=False)
+    return vt[: int((sv > _EPS * max(1.0, sv[0])).sum())]
+
+
+def _in_span(basis: np.ndarray, x: np.ndarray) -> bool:
+    return bool(np.abs(x - (x @ basis.T) @ basis).max() < 1e-6)
+
+
+def _small_union(S: np.ndarray, basis: np.ndarray, n: np.ndarray, k: int) -> np.ndarray | None:
+    """A union of atoms with fewer than k respondents that the shown groups determine, or None (exact, by MILP)."""
+    small = n < k
+    if not small.any():
+        return None
+    m, s = len(n), len(S)
+    is_x = np.r_[np.ones(m), np.zeros(s)]
+    cons = [
+        LinearConstraint(np.hstack([-np.eye(m), S.T]), 0, 0),  # x is a combination of shown groups
+        LinearConstraint(is_x[None], 1, np.inf),  # at least one atom
+        LinearConstraint(np.r_[n, np.zeros(s)][None], -np.inf, k - 1),  # fewer than k respondents
+    ]
+    bounds = Bounds(np.r_[np.zeros(m), np.full(s, -np.inf)], np.r_[small.astype(float), np.full(s, np.inf)])
+    for _ in range(20):
+        res = _milp(np.zeros(m + s), is_x, bounds, cons)
+        if res.x is None:
+            return None
+        x = np.round(res.x[:m])
+        if _in_span(basis, x):
+            return x
+        # a numerical ghost: exclude it and look again
+        cons.append(LinearConstraint(np.r_[2 * x - 1, np.zeros(s)][None], -np.inf, x.sum() - 1))
+    return None
+
+
+def _complement(x, S, shown, candidate, cost) -> np.ndarray:
+    """The cheapest set of shown groups whose hiding stops ``x`` being derivable.
+
+    ``x`` is derivable from the shown groups unless some change ``y`` of the cells' counts leaves every
+    still-shown group unchanged (``h · y = 0``) yet changes ``x`` (``x · y = 1``); the groups ``y`` does change
+    are the ones to hide. Minimise their cost over ``y`` (a MILP; Fischetti and Salazar-González's model).
+    """
+    m, s = S.shape[1], len(S)
+    cand = candidate[shown].astype(float)
+    for bound in (1.0, float(m)):  # |y| ≤ 1 fits table patterns (±1 perturbations); looser only if needed
+        size = bound * S.sum(axis=1)  # the most h · y can be: big-M per row, as small as it can be
+        cons = [
+            LinearConstraint(np.r_[x, np.zeros(s)][None], 1, 1),
+            LinearConstraint(np.hstack([S, -np.diag(size)]), -np.inf, 0),
+            LinearConstraint(np.hstack([S, np.diag(size)]), 0, np.inf),
+        ]
+        bounds = Bounds(np.r_[np.full(m, -bound), np.zeros(s)], np.r_[np.full(m, bound), cand])
+        res = _milp(np.r_[np.zeros(m), cost[shown]], np.r_[np.zeros(m), np.ones(s)], bounds, cons)
+        if res.x is not None:
+            hide = res.x[m:] > 0.5
+            if hide.any() and not _in_span(_basis(S[~hide]), x):
+                return shown[hide]
+    # fall back to the cheapest candidate touching x (always progress; never reached in practice)
+    touch = ((S @ x) > 0) & (cand > 0)
+    pool_ = np.flatnonzero(touch if touch.any() else (cand > 0) if (cand > 0).any() else np.ones(s, bool))
+    return shown[[pool_[np.argmin(cost[shown][pool_])]]]
+
+
+def visible_comments(
+    comments: pd.DataFrame,
+    *,
+    by: str | Sequence[str] | None = None,
+    where: Mapping[str, object] | None = None,
+    keys: Sequence[str] = (),
+    privacy: Privacy = DEFAULT_PRIVACY,
+) -> pd.DataFrame:
+    """The comments a reader may see: only those of groups with at least ``k_comments`` people commenting.
+
+    Groups are protected like every table (complementary suppression over every perspective), because comments
+    are sets that subtract: the client's comments plus the supplier's are both parties' comments. The
+    threshold counts distinct participants per group (and per ``keys``, e.g. ``["subject_id"]``).
+
+    Returns the visible comment rows (same columns as ``comments``), the log in ``.attrs["suppression_log"]``.
+    """
+    by, where, keys = validate_by(by, list(comments.columns)), validate_where(where, comments), list(keys)
+    cols = [*by, *keys]
+    people = comments.drop_duplicates([*keys, "participant_id"])
+    atoms = atom_counts(people, weight=pd.Series(1, index=people.index), keys=keys)
+    view = apply_where(people, where)
+    table = (
+        view.groupby(cols).size().rename("n").reset_index()
+        if cols
+        else pd.DataFrame({"n": [len(view)][: len(view)]})
+    )
+    gated = apply_gate(
+        table, atoms, by=by, keys=keys, where=where, k=privacy.k_comments, kind="comments", what="comments"
+    )
+    shown = gated.loc[~gated["suppressed"], cols]
+    visible = apply_where(comments, where)
+    visible = visible.merge(shown, on=cols) if cols else visible.iloc[: len(visible) * int(len(shown) > 0)]
+    visible.attrs["suppression_log"] = gated.attrs["suppression_log"]
+    return visible.reset_index(drop=True)
+
+
+def respondent_guard(
+    frame: pd.DataFrame, group_cols: Sequence[str], *, k: int, id_col: str = "participant_id"
+) -> pd.DataFrame:
+    """Which groups (e.g. themes) rest on at least ``k`` distinct respondents: ``group_cols`` + ``enough``.
+
+    For outputs that are not sums over perspective groups (a theme gathers comments from anyone), the
+    respondent-level rule is enough: a theme or quote is shown only if ``enough`` is true. No count is returned.
+    """
+    counts = frame.groupby(list(group_cols), dropna=False)[id_col].nunique()
+    return (counts >= k).rename("enough").reset_index()
