@@ -308,7 +308,9 @@ def _setup(data, before, after, by, where, codes):
     for prep, cycle in zip(preps, (before, after), strict=True):
         t = code_table(data, prep.records, codes, cycle)
         tables.append(
-            t if isinstance(data, RelationshipData) else t[t["code_id"].isin(prep.records["code_id"])]
+            t
+            if isinstance(data, RelationshipData)
+            else t[t["code_id"].isin(prep.records["code_id"].unique())]
         )
     lineage = _lineages(data, codes)
     earlier = set(tables[0]["code_id"])

@@ -298,7 +298,9 @@ def _code_order(
     if isinstance(data, RelationshipData):
         base = data.codes_in(cycle)
         extra = data.template.codes_frame()
-        extra = extra[extra["code_id"].isin(records["code_id"]) & ~extra["code_id"].isin(base["code_id"])]
+        extra = extra[
+            extra["code_id"].isin(records["code_id"].unique()) & ~extra["code_id"].isin(base["code_id"])
+        ]
         base = pd.concat([base, extra], ignore_index=True)
     elif codes is not None:
         missing = [c for c in ("code_id",) if c not in codes]

@@ -239,7 +239,9 @@ def code_table(
     if isinstance(data, RelationshipData):
         base = data.codes_in(cycle)
         extra = data.template.codes_frame()
-        extra = extra[extra["code_id"].isin(records["code_id"]) & ~extra["code_id"].isin(base["code_id"])]
+        extra = extra[
+            extra["code_id"].isin(records["code_id"].unique()) & ~extra["code_id"].isin(base["code_id"])
+        ]
         base = pd.concat([base, extra], ignore_index=True)
     elif codes is not None:
         base = codes.reset_index(drop=True)

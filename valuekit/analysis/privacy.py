@@ -201,6 +201,7 @@ def _key(atoms: pd.DataFrame, cols: list[str]) -> tuple:
     return (tuple(cols), tuple(tuple(map(str, r)) for r in atoms[cols].itertuples(index=False)))
 
 
+@lru_cache(maxsize=256)
 def _all_groups(key: tuple, m: int) -> tuple[np.ndarray, np.ndarray]:
     """The groups of every subset of the columns (masks over the atoms) and how many columns narrow each."""
     cols, rows = key

@@ -258,7 +258,9 @@ def _codes(data: Data, records: pd.DataFrame, codes: pd.DataFrame | None, cycle:
     if isinstance(data, RelationshipData):
         base = data.codes_in(cycle)
         extra = data.template.codes_frame()
-        extra = extra[extra["code_id"].isin(records["code_id"]) & ~extra["code_id"].isin(base["code_id"])]
+        extra = extra[
+            extra["code_id"].isin(records["code_id"].unique()) & ~extra["code_id"].isin(base["code_id"])
+        ]
         base = pd.concat([base, extra], ignore_index=True)
     elif codes is not None:
         base = codes.reset_index(drop=True)
