@@ -8,7 +8,7 @@ STORE  ?= .valuekit/valuekit.duckdb
 .PHONY: demo test lint format store sample clean help
 
 help:
-	@echo "make demo   set up, build the store from data/samples/ and summarise the sample portfolio"
+	@echo "make demo   set up, build the store from data/samples/, show what it holds and summarise the portfolio"
 	@echo "make test   set up (with test extras), lint, and run the whole test suite"
 
 $(BIN)/python:
@@ -25,6 +25,8 @@ store: $(STAMP)
 
 demo: store
 	$(BIN)/valuekit info --store $(STORE)
+	@echo
+	$(BIN)/valuekit summary --store $(STORE)
 
 sample: $(STAMP)
 	$(BIN)/valuekit sample --out data/samples

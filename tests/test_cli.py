@@ -19,7 +19,7 @@ def run(*args, env=None):
     )
 
 
-@pytest.mark.parametrize("command", ["sample", "import", "validate", "info", "export"])
+@pytest.mark.parametrize("command", ["sample", "import", "validate", "info", "export", "summary"])
 def test_every_command_has_help(command):
     out = run(command, "--help")
     assert out.returncode == 0
@@ -96,3 +96,18 @@ def test_export_round_trip(tmp_path):
     assert (tmp_path / "out" / "responses.csv").exists()
     missing = run("export", tmp_path / "x", "--store", store, "--relationship", "nope")
     assert missing.returncode == 2 and "available: ashby-corelink" in missing.stderr
+
+
+def test_summary_names_the_planted_first_choice(tmp_path):
+    store = tmp_path / "s.duckdb"
+    assert run("import", SAMPLES, "--store", store).returncode == 0
+    out = run("summary", "--store", store, "--reference-date", "2026-11-01")
+    assert out.returncode == 0, out.stderr
+    assert "1. halden-vantage" in out.stdout
+    assert (
+        "fenwick-crossway: change champion, transformational leader and change stabilizer roles vacant"
+        in out.stdout
+    )
+    healthy = next(line for line in out.stdout.splitlines() if line.strip().startswith("healthy:"))
+    for rel in ["lindenfield-oakmont", "thornbury-helix", "redwater-stratus"]:
+        assert rel in healthy

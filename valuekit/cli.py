@@ -202,6 +202,54 @@ def info(store_path) -> None:
 
 
 @cli.command()
+@_store_option
+@click.option("--reference-date", help="Date to measure time left to run from (YYYY-MM-DD; default today).")
+@click.option(
+    "--k", type=click.IntRange(1), default=5, show_default=True, help="Anonymity threshold for numbers."
+)
+def summary(store_path, reference_date, k) -> None:
+    """Summarise the portfolio: segments, where to start next, and change roles at risk.
+
+    Every figure passes the privacy gate: nothing is shown for a group of fewer than K respondents.
+    """
+    import textwrap
+
+    from .analysis.portfolio import change_role_risks, portfolio_scores, segment_relationships, where_to_start
+    from .config import Privacy
+    from .store import Store
+
+    privacy = Privacy(k=k, k_comments=max(k, 10))
+    with Store(store_path or default_store_path(), read_only=True) as store:
+        if not store.relationship_ids():
+            click.echo("the store is empty: import data with 'valuekit import data/samples'")
+            return
+        segments = segment_relationships(portfolio_scores(store, privacy=privacy))
+        start = where_to_start(store, reference_date=reference_date, fragmentation=False, privacy=privacy)
+        risks = change_role_risks(store)
+
+    def wrap(text: str, indent: str = "      ") -> str:
+        return textwrap.fill(text, width=100, initial_indent=indent, subsequent_indent=indent)
+
+    click.echo(f"Portfolio of {len(segments)} relationships\n")
+    click.echo("Segments (by the mean rating of each Thing That Matters at the latest cycle):")
+    for seg, grp in segments.groupby("segment", sort=False):
+        click.echo(f"  {seg}: " + ", ".join(grp["relationship_id"]))
+    click.echo(
+        "\nWhere to start next (value to both parties, time left, no other initiative, visibly struggling):"
+    )
+    for row in start.head(5).itertuples():
+        click.echo(f"  {row.rank}. {row.relationship_id} (score {row.score:.2f})")
+        click.echo(wrap(row.why))
+    at_risk = (
+        risks[risks["at_risk"]].drop_duplicates("relationship_id") if "at_risk" in risks else risks.iloc[0:0]
+    )
+    if len(at_risk):
+        click.echo("\nChange roles at risk (a vacant role means the work will likely stall):")
+        for row in at_risk.itertuples():
+            click.echo(f"  {row.relationship_id}: {row.risk}")
+
+
+@cli.command()
 @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
 @_store_option
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True)
