@@ -444,3 +444,37 @@ def test_parent_total_minus_shown_siblings_never_reveals_a_hidden_group(rng):
             )
             assert len(hidden) >= 2 or min(true[party, lv] for lv in hidden["common_level"]) >= 5
             assert rest >= 5, "the hidden siblings together are fewer than k"
+
+
+# -- the shortcut for large groups ------------------------------------------------------------------------------
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    cells=st.lists(
+        st.tuples(
+            st.sampled_from(["acme", "bolt", "cove"]),
+            st.sampled_from(LEVELS),
+            st.sampled_from(["ops", "fin"]),
+        ),
+        min_size=1,
+        max_size=12,
+        unique=True,
+    ),
+    extra=st.lists(st.integers(0, 20), min_size=12, max_size=12),
+    k=st.sampled_from([2, 5]),
+    where=st.sampled_from(FILTERS),
+)
+def test_when_no_atom_is_below_k_the_full_protection_hides_nothing(cells, extra, k, where):
+    """The gate skips complementary suppression when every atom has at least k: check the premise exactly."""
+    from valuekit.analysis import privacy
+
+    atoms = pd.DataFrame(
+        [(p, SIDE[p], lv, fn, k + e) for (p, lv, fn), e in zip(cells, extra, strict=False)],
+        columns=[*PERSPECTIVE_COLUMNS, "n"],
+    ).sort_values(list(PERSPECTIVE_COLUMNS), ignore_index=True)
+    cols = list(PERSPECTIVE_COLUMNS)
+    key = (tuple(cols), tuple(privacy._rows_as_text(atoms, cols)))
+    inside = privacy.apply_where(atoms, privacy.validate_where(where))
+    view = tuple(np.isin(np.arange(len(atoms)), inside.index))
+    groups, hidden = privacy._patterns(key, key, view, tuple(atoms["n"].astype(float)), k)
+    assert not hidden.any()
+    assert privacy._group_set(key, key, view, len(atoms)) == {g.tobytes() for g in groups}

@@ -30,6 +30,7 @@ import pandas as pd
 from ..config import Privacy
 from ..errors import NotFoundError, ValuekitError
 from ..schemas import CYCLE_KINDS, cycle_kind
+from ._shared import shared
 from .data import RelationshipData, prepare
 from .gaps import MEANINGFUL_GAP, contrast_rows, gated_samples
 from .perspectives import sort_groups
@@ -71,6 +72,7 @@ ACTION_COLUMNS = [
 Data = RelationshipData | pd.DataFrame
 
 
+@shared
 def compare_cycles(
     data: Data,
     before: str,
@@ -130,6 +132,7 @@ def compare_cycles(
     return finish_table(out, front, CHANGE_COLUMNS, out.attrs["log"], privacy)
 
 
+@shared
 def compare_things(
     data: Data,
     before: str,
@@ -183,6 +186,7 @@ def compare_things(
     return finish_table(out, front, THING_CHANGE_COLUMNS, out.attrs["log"], privacy)
 
 
+@shared
 def action_effects(
     data: Data,
     *,

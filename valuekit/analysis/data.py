@@ -9,19 +9,23 @@ perspective with a plain ``groupby``. Only this relationship's rows are read (DE
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from ..errors import NotFoundError, ValuekitError
 from ..schemas import SIDES, cycle_kind
 from ..store import Store
 from ..templates import Template, find_template
+from ._shared import frozen, remember
 from .perspectives import apply_where, validate_by, validate_where
 
-__all__ = ["RelationshipData", "load_relationship", "PERSPECTIVE_JOIN", "Prepared", "prepare"]
+__all__ = ["RelationshipData", "load_relationship", "select_cycle", "PERSPECTIVE_JOIN", "Prepared", "prepare"]
 
 #: The participant columns joined onto invitations, responses and comments.
 PERSPECTIVE_JOIN = ("party_id", "side", "common_level", "common_function")
@@ -73,7 +77,12 @@ class RelationshipData:
     @property
     def party_names(self) -> dict[str, str]:
         """``party_id`` → the party's name, for labels."""
-        return dict(zip(self.parties["party_id"], self.parties["name"], strict=True))
+        return dict(self._party_pairs)
+
+    @functools.cached_property
+    def _party_pairs(self) -> tuple[tuple[str, str], ...]:
+        # labels ask for the names once per row; the frozen data's parties never change
+        return tuple(zip(self.parties["party_id"], self.parties["name"], strict=True))
 
     @property
     def party_order(self) -> list[str]:
@@ -167,6 +176,39 @@ def load_relationship(
     )
 
 
+def select_cycle(data: RelationshipData, cycle_id: str) -> RelationshipData:
+    """One cycle of a relationship loaded with every cycle, without reading the store again.
+
+    The result equals ``load_relationship(store, data.relationship_id, cycle_id)``: the cycle's Value Codes in
+    questionnaire order, its invitations, responses and comments (rows in the same order, index renumbered),
+    and the relationship-wide tables unchanged.
+
+    Raises
+    ------
+    NotFoundError
+        The cycle is not one of the relationship's (the message lists them).
+    ValuekitError
+        ``data`` holds another single cycle.
+    """
+    if data.cycle_id == cycle_id:
+        return data
+    known = list(data.cycles["cycle_id"])
+    if data.cycle_id is not None:
+        raise ValuekitError(
+            f"relationship {data.relationship_id!r} is loaded for cycle {data.cycle_id!r} only; "
+            f"load every cycle to select {cycle_id!r}"
+        )
+    if cycle_id not in known:
+        raise NotFoundError("cycle", cycle_id, known, where=f"relationship {data.relationship_id!r}")
+    codes = _cycle_codes(data.template, data.template.codes_frame(), data.cycle_codes, cycle_id)
+    rows = {
+        name: frame[frame["cycle_id"] == cycle_id].reset_index(drop=True)
+        for name in ("invitations", "responses", "comments")
+        for frame in [getattr(data, name)]
+    }
+    return dataclasses.replace(data, cycle_id=cycle_id, codes=codes, **rows)
+
+
 def _parties(parties: pd.DataFrame) -> pd.DataFrame:
     rank = parties["side"].map({s: i for i, s in enumerate(SIDES)})
     out = parties.assign(_rank=rank).sort_values(["_rank", "party_id"], kind="stable")
@@ -198,7 +240,7 @@ def _cycle_codes(
 def _participants(
     participants: pd.DataFrame, parties: pd.DataFrame, equivalences: pd.DataFrame, rid: str
 ) -> pd.DataFrame:
-    unknown = sorted(set(participants["party_id"]) - set(parties["party_id"]))
+    unknown = sorted(set(participants["party_id"].unique()) - set(parties["party_id"]))
     if unknown:
         raise NotFoundError("party", unknown[0], list(parties["party_id"]), where=f"relationship {rid!r}")
     out = participants.merge(parties[["party_id", "side"]], on="party_id", how="left", validate="many_to_one")
@@ -227,27 +269,51 @@ def _participants(
 def _join(table: pd.DataFrame, participants: pd.DataFrame, name: str, where: str) -> pd.DataFrame:
     """Add the participant's perspective columns; a row whose participant is unknown is an error, not a drop."""
     cols = ["participant_id", *PERSPECTIVE_JOIN]
-    out = table.merge(
-        participants[cols], on="participant_id", how="left", validate="many_to_one", indicator=True
-    )
-    orphans = out.loc[out["_merge"] == "left_only", "participant_id"].unique()
+    fast = _lookup(table, participants[cols], "participant_id")
+    if fast is not None:
+        out, found = fast
+        orphans = table.loc[~found, "participant_id"].unique()
+    else:
+        out = table.merge(
+            participants[cols], on="participant_id", how="left", validate="many_to_one", indicator=True
+        )
+        orphans = out.loc[out["_merge"] == "left_only", "participant_id"].unique()
+        out = out.drop(columns="_merge")
     if len(orphans):
         raise ValuekitError(
             f"{name} of {where}: {len(orphans)} participant id(s) are not in the participants table "
             f"(first: {orphans[0]!r}); import the participants first"
         )
-    return out.drop(columns="_merge")
+    return out
+
+
+def _lookup(table: pd.DataFrame, right: pd.DataFrame, key: str) -> tuple[pd.DataFrame, np.ndarray] | None:
+    """``table.merge(right, on=key, how="left")`` by position, when ``right`` has one row per key.
+
+    The same frame as the merge (``table``'s rows in order, then ``right``'s other columns with their dtypes),
+    without the merge's hashing of both sides; ``None`` when the shortcut does not apply (then merge).
+    """
+    extra = [c for c in right.columns if c != key]
+    if not right[key].is_unique or set(extra) & set(table.columns) or right[key].isna().any():
+        return None
+    pos = pd.Index(right[key]).get_indexer(table[key])
+    found = pos >= 0
+    out = table.reset_index(drop=True)
+    taken = {c: right[c].array.take(pos, allow_fill=True) for c in extra}
+    return out.assign(**taken), found
 
 
 def _with_things(responses: pd.DataFrame, all_codes: pd.DataFrame, tpl: Template, where: str) -> pd.DataFrame:
-    unknown = sorted(set(responses["code_id"]) - set(all_codes["code_id"]))
+    unknown = sorted(set(responses["code_id"].unique()) - set(all_codes["code_id"]))
     if unknown:
         raise NotFoundError(
             "Value Code", unknown[0], list(all_codes["code_id"]), where=f"template {tpl.label} ({where})"
         )
-    return responses.merge(
-        all_codes[["code_id", "thing_that_matters"]], on="code_id", how="left", validate="many_to_one"
-    )
+    things = all_codes[["code_id", "thing_that_matters"]]
+    fast = _lookup(responses, things, "code_id")
+    if fast is not None:
+        return fast[0]
+    return responses.merge(things, on="code_id", how="left", validate="many_to_one")
 
 
 def _comment_subjects(comments: pd.DataFrame, tpl: Template, where: str) -> pd.DataFrame:
@@ -262,7 +328,7 @@ def _comment_subjects(comments: pd.DataFrame, tpl: Template, where: str) -> pd.D
         }
     )
     subjects = pd.concat([things, questions], ignore_index=True)
-    unknown = sorted(set(comments["subject_id"]) - set(subjects["subject_id"]))
+    unknown = sorted(set(comments["subject_id"].unique()) - set(subjects["subject_id"]))
     if unknown:
         raise NotFoundError(
             "comment subject",
@@ -277,7 +343,7 @@ class Prepared(NamedTuple):
     """The rows an analysis works on, with its validated perspective."""
 
     records: pd.DataFrame  #: the whole population of the cycle: what the privacy gate protects
-    view: pd.DataFrame  #: the records inside the filter ``where``
+    view: pd.DataFrame  #: the records inside the filter ``where`` (``records`` itself when there is none)
     by: list[str]
     where: dict[str, tuple[str, ...]]
     party_names: dict[str, str]
@@ -298,6 +364,36 @@ def prepare(
     ``data`` is a :class:`RelationshipData` or a frame of that table's rows that already carries the
     perspective columns. Rows of several cycles are never mixed: name the ``cycle`` if there are several.
     """
+    keep: list = []
+    try:  # inside an overview, every analysis of the same rows starts from the same frame
+        key = ("prepare", frozen(data, keep), table, cycle)
+    except TypeError:
+        key = None
+
+    def rows():
+        return _cycle_rows(data, table, cycle)
+
+    records, universe, names, order = rows() if key is None else remember(key, rows, keep)
+    by_cols = validate_by(by, list(records.columns))
+    filt = validate_where(where, universe)
+    missing = [c for c in filt if c not in records]
+    if missing:
+        raise NotFoundError(
+            "perspective column", missing[0], [c for c in PERSPECTIVE_JOIN if c in records], "where="
+        )
+    if not filt:
+        view = records  # the same frame: work done on one is done on both
+    else:
+        view = remember(
+            ("where", id(records), frozen(filt, keep)), lambda: apply_where(records, filt), [records]
+        )
+    return Prepared(records, view, by_cols, filt, names, order, max(2, len(order)))
+
+
+def _cycle_rows(
+    data: RelationshipData | pd.DataFrame, table: str, cycle: str | None
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str], list[str]]:
+    """(one cycle's rows of ``table``, the population filters are checked against, party names, party order)."""
     if isinstance(data, RelationshipData):
         records, universe = getattr(data, table), data.participants
         known = list(data.cycles["cycle_id"]) if data.cycle_id is None else [data.cycle_id]
@@ -320,12 +416,4 @@ def prepare(
             if cycle not in known and cycle not in present:
                 raise NotFoundError("cycle", cycle, known or present, where=f"the {table}")
             records = records[records["cycle_id"] == cycle]
-    by_cols = validate_by(by, list(records.columns))
-    filt = validate_where(where, universe)
-    missing = [c for c in filt if c not in records]
-    if missing:
-        raise NotFoundError(
-            "perspective column", missing[0], [c for c in PERSPECTIVE_JOIN if c in records], "where="
-        )
-    records = records.reset_index(drop=True)
-    return Prepared(records, apply_where(records, filt), by_cols, filt, names, order, max(2, len(order)))
+    return records.reset_index(drop=True), universe, names, order

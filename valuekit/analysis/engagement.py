@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import Privacy
+from ._shared import shared
 from .data import RelationshipData, prepare
 from .perspectives import ALL, label_groups, sort_groups
 from .privacy import DEFAULT_PRIVACY, apply_gate, atom_counts
@@ -27,6 +28,7 @@ UNDER_REPRESENTED_RATIO = 0.75
 UNDER_REPRESENTED_FLOOR = 0.30
 
 
+@shared
 def engagement(
     data: RelationshipData | pd.DataFrame,
     by: str | Sequence[str] | None = ("party_id", "common_level"),

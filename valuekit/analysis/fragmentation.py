@@ -20,6 +20,8 @@ import pandas as pd
 
 from ..config import Privacy
 from ..errors import NotFoundError, ValuekitError
+from ._frames import keep_rows
+from ._shared import shared
 from .agreement import TABLE_COLUMNS, agreement_table
 from .data import RelationshipData, prepare
 from .perspectives import label_groups, sort_groups
@@ -57,6 +59,7 @@ SPAN_THRESHOLD = 1.0
 Data = RelationshipData | pd.DataFrame
 
 
+@shared
 def agreement_by_perspective(
     data: Data,
     by: str | Sequence[str] | None = ("side", "common_level"),
@@ -123,8 +126,8 @@ def agreement_by_perspective(
             if c not in set(order["code_id"]):
                 raise NotFoundError("Value Code", c, list(order["code_id"]))
         order = order[order["code_id"].isin(list(code_ids))]
-    records = prep.records[prep.records["code_id"].isin(order["code_id"])]
-    view = prep.view[prep.view["code_id"].isin(order["code_id"])]
+    records = keep_rows(prep.records, prep.records["code_id"].isin(order["code_id"]))
+    view = records if prep.view is prep.records else prep.view[prep.view["code_id"].isin(order["code_id"])]
     keys = [*prep.by, "code_id"]
     table = agreement_table(view, keys, rating="rating")
     means = view.assign(mean=view["rating"].astype("float64")).groupby(keys, dropna=True)["mean"].mean()
@@ -150,6 +153,7 @@ def agreement_by_perspective(
     return gated[[*prep.by, "group", *AGREEMENT_COLUMNS]]
 
 
+@shared
 def fragmentation_index(
     data: Data,
     *,
@@ -227,8 +231,15 @@ def fragmentation_index(
     by_cols = [c for c in table.columns if c not in ("group", *AGREEMENT_COLUMNS)]
     shown = table[~table["suppressed"]]
     codes_order = table.drop_duplicates("code_id")[["code_id", "thing_that_matters", "title"]]
+    at = shown.groupby("code_id", sort=False).indices  # each code's shown groups, in perspective order
+    cols = [
+        shown[c].to_numpy(dtype)
+        for c, dtype in (("group", object), ("classification", object), ("mean", float))
+    ]
+    none = np.array([], dtype=np.intp)
     rows = [
-        _diverge(code, shown[shown["code_id"] == code.code_id], span) for code in codes_order.itertuples()
+        _diverge(code, *(c[at.get(code.code_id, none)] for c in cols), span)
+        for code in codes_order.itertuples()
     ]
     detail = pd.DataFrame(rows, columns=DETAIL_COLUMNS).astype(
         {"assessed": "bool", "fragmented": "bool", "n_groups": "int64", "n_divided": "int64"}
@@ -238,22 +249,22 @@ def fragmentation_index(
     return _summary(detail, by_cols, list(dict.fromkeys(table["group"]))), detail
 
 
-def _diverge(code, groups: pd.DataFrame, span: float) -> dict:
-    """One detail row: does this code's set of shown groups diverge?"""
+def _diverge(code, groups: np.ndarray, classes: np.ndarray, means: np.ndarray, span: float) -> dict:
+    """One detail row: does this code's set of shown groups (labels, classifications, means) diverge?"""
     row = {"code_id": code.code_id, "thing_that_matters": code.thing_that_matters, "title": code.title}
-    divided = groups.loc[groups["classification"] == "divided", "group"].tolist()
-    means = groups.dropna(subset=["mean"])
-    row.update(assessed=len(groups) > 0, n_groups=len(groups), n_divided=len(divided))
+    divided = groups[classes == "divided"].tolist()
+    rated = ~np.isnan(means)
+    groups, means = groups[rated], means[rated]
+    row.update(assessed=len(classes) > 0, n_groups=len(classes), n_divided=len(divided))
     row["divided_groups"] = "; ".join(divided) if divided else None
     low = high = None
     if len(means):
-        # first in perspective order among ties
-        low, high = means.iloc[int(np.argmin(means["mean"]))], means.iloc[int(np.argmax(means["mean"]))]
+        low, high = int(np.argmin(means)), int(np.argmax(means))  # first in perspective order among ties
     row.update(
-        low_group=None if low is None else low["group"],
-        low_mean=np.nan if low is None else float(low["mean"]),
-        high_group=None if high is None else high["group"],
-        high_mean=np.nan if high is None else float(high["mean"]),
+        low_group=None if low is None else groups[low],
+        low_mean=np.nan if low is None else float(means[low]),
+        high_group=None if high is None else groups[high],
+        high_mean=np.nan if high is None else float(means[high]),
     )
     row["mean_span"] = row["high_mean"] - row["low_mean"] if len(means) >= 2 else np.nan
     by_span = bool(len(means) >= 2 and row["mean_span"] >= span - 1e-12)

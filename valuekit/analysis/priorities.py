@@ -23,6 +23,8 @@ import pandas as pd
 from ..config import Privacy
 from ..errors import NotFoundError
 from ..schemas import LEVELS
+from ._frames import keep_rows, map_values
+from ._shared import remember, shared
 from .data import RelationshipData, prepare
 from .perspectives import PERSPECTIVE_COLUMNS, UNPOOLED_PREFIX, label_groups, sort_groups
 from .privacy import DEFAULT_PRIVACY, apply_gate, atom_counts, public_reason
@@ -48,6 +50,7 @@ THING_PRIORITY_COLUMNS = ["thing_that_matters", "thing_that_matters_name", "n_co
 Data = RelationshipData | pd.DataFrame
 
 
+@shared
 def priorities(
     data: Data,
     by: str | Sequence[str] | None = None,
@@ -108,13 +111,15 @@ def priorities(
         order = order[order["code_id"].isin(list(code_ids))].assign(position=lambda d: range(len(d)))
     keys = [*prep.by, "code_id"]
     records = _measures(prep.records, order)
-    table = _stats(_measures(prep.view, order), keys).merge(
+    view = records if prep.view is prep.records else _measures(prep.view, order)
+    table = _stats(view, keys).merge(
         order[["code_id", "thing_that_matters", "title", "position", "desired_asked"]], on="code_id"
     )
     weights = [records["rating"].notna(), records["complete"]]
     return _finish_priorities(table, records, prep, "code_id", weights, PRIORITY_COLUMNS, privacy)
 
 
+@shared
 def neglected_things(
     data: Data,
     by: str | Sequence[str] | None = None,
@@ -155,11 +160,11 @@ def neglected_things(
     )
     things = things.reset_index().assign(position=lambda d: range(len(d)))
     cols = ["rating", "importance", "desired", "short"]
-    records = roll_up(_measures(prep.records, order), cols)
-    records = records.merge(things[["thing_that_matters", "desired_asked"]], on="thing_that_matters")
+    rolled = roll_up(_measures(prep.records, order), cols)
+    records = rolled.merge(things[["thing_that_matters", "desired_asked"]], on="thing_that_matters")
     complete = records["rating"].notna() & records["importance"].notna()
     records["complete"] = complete & (records["short"].notna() | ~records["desired_asked"].astype(bool))
-    view = roll_up(_measures(prep.view, order), cols)
+    view = rolled if prep.view is prep.records else roll_up(_measures(prep.view, order), cols)
     table = _stats(view, [*prep.by, "thing_that_matters"]).merge(things, on="thing_that_matters")
     weights = [records["rating"].notna(), records["complete"]]
     return _finish_priorities(
@@ -183,16 +188,23 @@ def _asked(order: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
 
 def _measures(frame: pd.DataFrame, order: pd.DataFrame) -> pd.DataFrame:
     """The answers as floats: ``short`` = desired − rating and ``desired`` only where both were given."""
-    out = frame[frame["code_id"].isin(order["code_id"])]
+    used = tuple(tuple(order[c]) for c in ("code_id", "thing_that_matters", "desired_asked"))
+    # priorities and neglected_things of an overview ask for the same rows: made once (and only read)
+    return remember(("measures", id(frame), used), lambda: _measured(frame, order), [frame])
+
+
+def _measured(frame: pd.DataFrame, order: pd.DataFrame) -> pd.DataFrame:
+    out = keep_rows(frame, frame["code_id"].isin(order["code_id"]))
     out = out.assign(
-        thing_that_matters=out["code_id"].map(
-            dict(zip(order["code_id"], order["thing_that_matters"], strict=True))
+        thing_that_matters=map_values(
+            out["code_id"], dict(zip(order["code_id"], order["thing_that_matters"], strict=True))
         )
     )
     nums = {c: out[c].astype("float64") if c in out else np.nan for c in ("rating", "importance", "desired")}
     out = out.assign(**nums)
     both = out["rating"].notna() & out["desired"].notna()
-    asked = out["code_id"].map(dict(zip(order["code_id"], order["desired_asked"], strict=True))).astype(bool)
+    asked = map_values(out["code_id"], dict(zip(order["code_id"], order["desired_asked"], strict=True)))
+    asked = asked.astype(bool)
     out = out.assign(short=(out["desired"] - out["rating"]).where(both), desired=out["desired"].where(both))
     complete = out["rating"].notna() & out["importance"].notna() & (both | ~asked)
     return out.assign(complete=complete)

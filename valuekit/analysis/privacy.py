@@ -38,6 +38,8 @@ linear constraints. *Management Science* 47(7), 1008–1027.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
 import sys
 from collections.abc import Mapping, Sequence
@@ -50,6 +52,7 @@ import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from ..config import Privacy
+from ._shared import active, remember
 from .perspectives import ALL, PERSPECTIVE_COLUMNS, UNPOOLED_PREFIX, apply_where, validate_by, validate_where
 
 __all__ = [
@@ -91,6 +94,26 @@ def atom_counts(records: pd.DataFrame, *, weight: str | pd.Series, keys: Sequenc
     but does not (a "don't know", a non-respondent).
     """
     w = records[weight] if isinstance(weight, str) else weight
+    if active():  # in an overview the same population is counted by many tables: count it once
+        key = _weight_key(records, w)
+        if key is not None:
+            compute = functools.partial(_atom_counts, records, w, keys)
+            return remember(("atoms", id(records), tuple(keys), key), compute, [records]).copy()
+    return _atom_counts(records, w, keys)
+
+
+def _weight_key(records: pd.DataFrame, w) -> tuple | None:
+    """The weights' values as a short key, when they are plain numbers in the records' own order."""
+    if isinstance(w, pd.Series):
+        if not w.index.equals(records.index):
+            return None
+        w = w.to_numpy()
+    if not isinstance(w, np.ndarray) or w.dtype.kind not in "biu" or len(w) != len(records):
+        return None
+    return (w.dtype.str, len(w), hashlib.blake2b(np.ascontiguousarray(w).tobytes(), digest_size=16).digest())
+
+
+def _atom_counts(records: pd.DataFrame, w, keys: Sequence[str]) -> pd.DataFrame:
     current = [c for c in PERSPECTIVE_COLUMNS if c in records]
     cols = list(dict.fromkeys([*keys, *_identity(records.columns), *current]))
     counted = records[cols].assign(n=pd.Series(w, index=records.index).astype("int64"))
@@ -135,13 +158,7 @@ def apply_gate(
     """
     by, keys = list(by), list(keys)
     out = table.reset_index(drop=True).copy()
-    hidden, small = np.zeros(len(out), bool), np.zeros(len(out), bool)
-    if len(out):  # one measure at a time
-        groups = out.groupby(keys, sort=False, dropna=False).indices if keys else {(): np.arange(len(out))}
-        known = atoms.groupby(keys, sort=False, dropna=False).indices if keys else {(): np.arange(len(atoms))}
-        for key, rows in groups.items():
-            a = atoms.iloc[known.get(key, [])]
-            hidden[rows], small[rows] = _gate_rows(out.iloc[rows], a, by, where or {}, k)
+    hidden, small = _gate(out, atoms, by, keys, where or {}, k)
     if blank is None:
         blank = [c for c in out.columns if c not in {*by, *keys} and pd.api.types.is_numeric_dtype(out[c])]
     nullable = {"b": "boolean", "i": "Int64", "u": "Int64"}  # numpy bools and ints cannot be missing
@@ -174,22 +191,76 @@ def suppression_log(*tables: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=LOG_COLUMNS).drop_duplicates(ignore_index=True)
 
 
-def _gate_rows(rows: pd.DataFrame, atoms: pd.DataFrame, by, where, k) -> tuple[np.ndarray, np.ndarray]:
-    """(hidden, primary) for the rows of one measure."""
-    if not len(atoms):
-        return np.ones(len(rows), bool), np.ones(len(rows), bool)
+def _gate(out: pd.DataFrame, atoms: pd.DataFrame, by, keys, where, k) -> tuple[np.ndarray, np.ndarray]:
+    """(hidden, primary) for every row, one measure at a time (a loop over measures, never over people)."""
+    hidden, small = np.zeros(len(out), bool), np.zeros(len(out), bool)
+    if not len(out):
+        return hidden, small
+    row_m, atom_m = _measure_ids(out, atoms, keys)
     ident = _identity(atoms.columns)
-    atoms = (atoms.sort_values(ident, kind="stable") if ident else atoms).reset_index(drop=True)
+    current = [c for c in PERSPECTIVE_COLUMNS if c in atoms]
+    # each measure's atoms in identity order, as one stable sort (same order as sorting each measure's own)
+    atoms = (
+        atoms.assign(_measure=atom_m).sort_values(["_measure", *ident], kind="stable").reset_index(drop=True)
+    )
+    atom_m = atoms["_measure"].to_numpy()
     n = atoms["n"].to_numpy(float)
     view = np.zeros(len(atoms), bool)
     view[apply_where(atoms, where).index.to_numpy()] = True
-    masks = np.repeat(view[None, :], len(rows), axis=0)
-    for col in by:
-        vals, av = rows[col].to_numpy(object)[:, None], atoms[col].to_numpy(object)[None, :]
-        masks &= (vals == av) | (vals == ALL)
+    id_rows, cur_rows = _rows_as_text(atoms, ident), _rows_as_text(atoms, current)
+    row_vals = {c: out[c].to_numpy(object) for c in by}
+    atom_vals = {c: atoms[c].to_numpy(object) for c in by}
+    bounds = np.searchsorted(atom_m, np.arange(atom_m.max(initial=-1) + 2))
+    order = np.argsort(row_m, kind="stable")
+    cuts = np.flatnonzero(np.diff(row_m[order])) + 1
+    for rows in np.split(order, cuts):
+        m = row_m[rows[0]]
+        lo, hi = (bounds[m], bounds[m + 1]) if m >= 0 else (0, 0)
+        if lo == hi:  # a measure nobody was asked: nothing to show
+            hidden[rows], small[rows] = True, True
+            continue
+        masks = np.repeat(view[None, lo:hi], len(rows), axis=0)
+        for col in by:
+            vals, av = row_vals[col][rows][:, None], atom_vals[col][None, lo:hi]
+            masks &= (vals == av) | (vals == ALL)
+        hidden[rows], small[rows] = _gate_rows(
+            masks, n[lo:hi], view[lo:hi], (tuple(ident), tuple(id_rows[lo:hi])),
+            (tuple(current), tuple(cur_rows[lo:hi])), k,
+        )  # fmt: skip
+    return hidden, small
+
+
+def _measure_ids(out: pd.DataFrame, atoms: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Which measure each row and each atom belongs to (-1: a row's measure has no atoms)."""
+    if not keys:
+        return np.zeros(len(out), np.int64), np.zeros(len(atoms), np.int64)
+    both = pd.concat([out[keys].astype(object), atoms[keys].astype(object)], ignore_index=True)
+    ids = both.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
+    row_m, atom_m = ids[: len(out)], ids[len(out) :]
+    # renumber so that the measures with atoms are 0 … M-1 (a row's measure without atoms becomes -1)
+    codes, uniques = pd.factorize(atom_m)
+    remap = np.full(ids.max(initial=-1) + 1, -1)
+    remap[uniques] = np.arange(len(uniques))
+    return remap[row_m], codes.astype(np.int64)
+
+
+def _rows_as_text(atoms: pd.DataFrame, cols: list[str]) -> list[tuple]:
+    """Each atom's values of ``cols`` as strings: the cache key of its lattice."""
+    if not cols:
+        return [()] * len(atoms)
+    return list(zip(*(map(str, atoms[c].tolist()) for c in cols), strict=True))
+
+
+def _gate_rows(masks, n, view, ident_key, current_key, k) -> tuple[np.ndarray, np.ndarray]:
+    """(hidden, primary) for the rows of one measure, given each row's atoms (``masks``)."""
     small, empty = masks @ n < k, ~masks.any(axis=1)
-    current = [c for c in PERSPECTIVE_COLUMNS if c in atoms]
-    groups, hidden_groups = _patterns(_key(atoms, ident), _key(atoms, current), tuple(view), tuple(n), k)
+    if (n >= k).all():
+        # no atom, hence no union of atoms, has fewer than k: the protected pattern hides no group
+        # (``_protect`` finds nothing to hide), so a row is hidden only if it is not a group at all
+        known = _group_set(ident_key, current_key, tuple(view), len(n))
+        hidden = [e or m.tobytes() not in known for e, m in zip(empty, masks, strict=True)]
+        return np.array(hidden, bool) | small, small
+    groups, hidden_groups = _patterns(ident_key, current_key, tuple(view), tuple(n), k)
     index = {m.tobytes(): i for i, m in enumerate(groups)}
     # every row is a group of the view's lattice; were one not, it would be hidden, never shown
     found = [index.get(m.tobytes()) for m in masks]
@@ -197,8 +268,12 @@ def _gate_rows(rows: pd.DataFrame, atoms: pd.DataFrame, by, where, k) -> tuple[n
     return np.array(hidden, bool) | small, small
 
 
-def _key(atoms: pd.DataFrame, cols: list[str]) -> tuple:
-    return (tuple(cols), tuple(tuple(map(str, r)) for r in atoms[cols].itertuples(index=False)))
+@lru_cache(maxsize=4096)
+def _group_set(ident: tuple, current: tuple, view: tuple, m: int) -> frozenset[bytes]:
+    """The groups :func:`_patterns` lists for these atoms (the lattice and the view's own groups), as bytes."""
+    lattice, _ = _all_groups(ident, m)
+    inside = _all_groups(current, m)[0] & np.array(view, bool)
+    return frozenset(g.tobytes() for g in lattice) | frozenset(g.tobytes() for g in inside if g.any())
 
 
 @lru_cache(maxsize=256)

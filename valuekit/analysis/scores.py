@@ -16,6 +16,8 @@ from scipy import stats
 from ..config import Privacy
 from ..errors import NotFoundError, ValuekitError
 from ..schemas import LEVEL_LABELS, LEVELS
+from ._frames import keep_rows
+from ._shared import shared
 from .data import Prepared, RelationshipData, prepare
 from .perspectives import label_groups, sort_groups
 from .privacy import DEFAULT_PRIVACY, apply_gate, atom_counts
@@ -49,6 +51,7 @@ DISTRIBUTION_COLUMNS = [
 Data = RelationshipData | pd.DataFrame
 
 
+@shared
 def score_codes(
     data: Data,
     by: str | Sequence[str] | None = None,
@@ -118,6 +121,7 @@ def score_codes(
     return _finish(table, atoms, prep, ["code_id"], SCORE_COLUMNS, privacy, "Value Code scores")
 
 
+@shared
 def score_things(
     data: Data,
     by: str | Sequence[str] | None = None,
@@ -162,9 +166,12 @@ def score_things(
             "score_things needs each Value Code's Thing That Matters: pass codes= or a column"
         )
     per = _per_respondent(_with_things(prep.records, order))
-    per = per[per["thing_that_matters"].isin(ttm["thing_that_matters"])]
-    view = _per_respondent(_with_things(prep.view, order))
-    view = view[view["thing_that_matters"].isin(ttm["thing_that_matters"])]
+    per = keep_rows(per, per["thing_that_matters"].isin(ttm["thing_that_matters"]))
+    if prep.view is prep.records:
+        view = per
+    else:
+        view = _per_respondent(_with_things(prep.view, order))
+        view = view[view["thing_that_matters"].isin(ttm["thing_that_matters"])]
     keys = [*prep.by, "thing_that_matters"]
     flags = view.assign(dk=view["rated"] == 0, fav=view["score"] >= FAVOURABLE_FROM)
     g = flags.groupby(keys, sort=False, dropna=False)
@@ -183,6 +190,7 @@ def score_things(
     )
 
 
+@shared
 def distribution(
     data: Data,
     by: str | Sequence[str] | None = None,
@@ -295,15 +303,14 @@ def _only_codes(frame: pd.DataFrame, order: pd.DataFrame, code_ids: Sequence[str
 
 def _code_stats(view: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     keys = [*by, "code_id"]
-    rated = view.assign(r=view["rating"].astype("float64"))
+    rated = view[keys].assign(r=view["rating"].astype("float64"))  # only the columns used: rows are many
     g = rated.groupby(keys, sort=False, dropna=False)["r"]
     table = g.agg(n="count", mean="mean", median="median", sd="std")
     table["dont_know"] = g.size() - table["n"]
-    levels = rated.dropna(subset=["r"]).groupby([*keys, "r"], dropna=False).size()
-    counts = levels.unstack("r", fill_value=0) if len(levels) else pd.DataFrame(index=table.index)
-    counts = counts.reindex(index=table.index, columns=[float(lv) for lv in LEVELS], fill_value=0)
+    group = g.ngroup().to_numpy()  # each row's row in table (the grouping is done once)
+    r = rated["r"].to_numpy()
     for lv in LEVELS:
-        table[f"count_{lv}"] = counts[float(lv)].fillna(0).astype("int64")
+        table[f"count_{lv}"] = np.bincount(group[r == lv], minlength=len(table)).astype("int64")
         table[f"share_{lv}"] = table[f"count_{lv}"] / table["n"]
     fav = [f"count_{lv}" for lv in LEVELS if lv >= FAVOURABLE_FROM]
     table["share_favourable"] = table[fav].sum(axis=1) / table["n"]
