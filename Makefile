@@ -43,6 +43,7 @@ format: $(STAMP)
 
 test: lint
 	$(BIN)/python -m pytest -q -n 2 tests
+	$(BIN)/python -m pytest -q --nbval-lax notebooks/
 
 clean:
 	rm -rf $(VENV) .valuekit .pytest_cache .ruff_cache
