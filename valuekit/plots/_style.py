@@ -116,7 +116,7 @@ def n_phrase(values: Iterable[object], unit: str = "ratings") -> str:
     """``"n = 187 ratings"`` or ``"n = 5–188 ratings"`` over the numbers that are there."""
     n = pd.to_numeric(pd.Series(list(values), dtype="object"), errors="coerce").dropna()
     if n.empty:
-        return f"n = none shown ({unit})"
+        return f"no {unit} shown" if unit else "hidden"
     lo, hi = int(n.min()), int(n.max())
     return f"n = {lo} {unit}" if lo == hi else f"n = {lo}–{hi} {unit}"
 
