@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..config import Privacy
 from ..errors import NotFoundError, ValuekitError
-from ._frames import keep_rows
+from ._frames import code_order, keep_rows
 from ._shared import shared
 from .agreement import TABLE_COLUMNS, agreement_table
 from .data import RelationshipData, prepare
@@ -306,25 +306,4 @@ def _code_order(
     data: Data, records: pd.DataFrame, codes: pd.DataFrame | None, cycle: str | None
 ) -> pd.DataFrame:
     """The Value Codes in questionnaire order (the cycle's, then any others rated), with a ``position``."""
-    if isinstance(data, RelationshipData):
-        base = data.codes_in(cycle)
-        extra = data.template.codes_frame()
-        extra = extra[
-            extra["code_id"].isin(records["code_id"].unique()) & ~extra["code_id"].isin(base["code_id"])
-        ]
-        base = pd.concat([base, extra], ignore_index=True)
-    elif codes is not None:
-        missing = [c for c in ("code_id",) if c not in codes]
-        if missing:
-            raise NotFoundError("column", missing[0], list(codes.columns), where="codes=")
-        base = codes.reset_index(drop=True)
-    else:
-        first = records.drop_duplicates("code_id")
-        base = pd.DataFrame({"code_id": first["code_id"].to_numpy()})
-        if "thing_that_matters" in first:
-            base["thing_that_matters"] = first["thing_that_matters"].to_numpy()
-    base = base.assign(position=range(len(base)))
-    for col in ("thing_that_matters", "title"):
-        if col not in base:
-            base[col] = None
-    return base
+    return code_order(data, records, codes, cycle, dtype=None)

@@ -23,7 +23,7 @@ import pandas as pd
 from ..config import Privacy
 from ..errors import NotFoundError
 from ..schemas import LEVELS
-from ._frames import keep_rows, map_values
+from ._frames import code_order, keep_rows, map_values
 from ._shared import remember, shared
 from .data import RelationshipData, prepare
 from .perspectives import PERSPECTIVE_COLUMNS, UNPOOLED_PREFIX, label_groups, sort_groups
@@ -248,24 +248,8 @@ def code_table(
     data: Data, records: pd.DataFrame, codes: pd.DataFrame | None, cycle: str | None
 ) -> pd.DataFrame:
     """The Value Codes in order (the cycle's, then any others rated), with every column the analyses read."""
-    if isinstance(data, RelationshipData):
-        base = data.codes_in(cycle)
-        extra = data.template.codes_frame()
-        extra = extra[
-            extra["code_id"].isin(records["code_id"].unique()) & ~extra["code_id"].isin(base["code_id"])
-        ]
-        base = pd.concat([base, extra], ignore_index=True)
-    elif codes is not None:
-        base = codes.reset_index(drop=True)
-    else:
-        first = records.drop_duplicates("code_id")
-        base = pd.DataFrame({"code_id": first["code_id"].to_numpy()})
-        if "thing_that_matters" in first:
-            base["thing_that_matters"] = first["thing_that_matters"].to_numpy()
-    base = base.assign(position=range(len(base)))
-    for col in ("thing_that_matters", "title", "about", "mirror", "rated_by", "derived_from", "asks"):
-        if col not in base:
-            base[col] = pd.Series(None, index=base.index, dtype="object")
+    fill = ("thing_that_matters", "title", "about", "mirror", "rated_by", "derived_from", "asks")
+    base = code_order(data, records, codes, cycle, fill=fill, dtype="object")
     if "thing_that_matters_name" not in base:
         base["thing_that_matters_name"] = base["thing_that_matters"]
     return base

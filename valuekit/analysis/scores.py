@@ -16,7 +16,7 @@ from scipy import stats
 from ..config import Privacy
 from ..errors import NotFoundError, ValuekitError
 from ..schemas import LEVEL_LABELS, LEVELS
-from ._frames import keep_rows
+from ._frames import code_order, keep_rows
 from ._shared import shared
 from .data import Prepared, RelationshipData, prepare
 from .perspectives import label_groups, sort_groups
@@ -263,26 +263,7 @@ def gate_code_table(
 # -- helpers --------------------------------------------------------------------------------------------
 def _codes(data: Data, records: pd.DataFrame, codes: pd.DataFrame | None, cycle: str | None) -> pd.DataFrame:
     """The Value Codes in order: the cycle's (or given) codes, then any others rated, in template order."""
-    if isinstance(data, RelationshipData):
-        base = data.codes_in(cycle)
-        extra = data.template.codes_frame()
-        extra = extra[
-            extra["code_id"].isin(records["code_id"].unique()) & ~extra["code_id"].isin(base["code_id"])
-        ]
-        base = pd.concat([base, extra], ignore_index=True)
-    elif codes is not None:
-        base = codes.reset_index(drop=True)
-    else:
-        first = records.drop_duplicates("code_id")
-        base = pd.DataFrame({"code_id": first["code_id"].to_numpy()})
-        base["thing_that_matters"] = (
-            first["thing_that_matters"].to_numpy() if "thing_that_matters" in first else None
-        )
-    base = base.assign(position=range(len(base)))
-    for col in ("thing_that_matters", "title"):
-        if col not in base:
-            base[col] = pd.Series(None, index=base.index, dtype="str")
-    return base
+    return code_order(data, records, codes, cycle)
 
 
 def _with_things(frame: pd.DataFrame, order: pd.DataFrame) -> pd.DataFrame:
