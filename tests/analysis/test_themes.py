@@ -17,12 +17,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from valuekit.analysis import _tone as tone_module
 from valuekit.analysis import themes as themes_module
+from valuekit.analysis.privacy import public_reason
 from valuekit.analysis.themes import (
     QUOTE_COLUMNS,
     SUPPRESSED_COLUMNS,
     THEME_COLUMNS,
-    _enough_respondents,
     comment_tone,
     extract_themes,
     known_from_template,
@@ -141,13 +142,13 @@ def test_small_topic_is_suppressed_without_leaking(found):
     hidden = found.table[found.table["suppressed"]]
     assert len(hidden) == 1
     row = hidden.iloc[0]
-    assert row["suppressed_reason"] == "fewer than 10 respondents"
+    assert row["suppressed_reason"] == public_reason(10, "comments")
     for col in ("label", "top_terms", "n_comments", "n_respondents", "share", "tone", "tone_score"):
         assert pd.isna(row[col]), col
     assert pd.isna(row["matches_known"]) and pd.isna(row["is_candidate_new"])
     assert row["theme_id"] not in set(found.quotes["theme_id"])
     assert found.suppressed.to_dict("records") == [
-        {"scope": "theme", "theme_id": row["theme_id"], "reason": "fewer than 10 respondents"}
+        {"scope": "theme", "theme_id": row["theme_id"], "reason": public_reason(10, "comments")}
     ]
     assert "park" not in _all_text(found).lower()
     # suppressed themes come last, whatever their size
@@ -248,7 +249,7 @@ def test_input_below_the_threshold_returns_only_a_note():
     assert result.table.empty and tuple(result.table.columns) == THEME_COLUMNS
     assert result.quotes.empty
     assert result.suppressed.to_dict("records") == [
-        {"scope": "input", "theme_id": None, "reason": "fewer than 10 respondents"}
+        {"scope": "input", "theme_id": None, "reason": public_reason(10, "comments")}
     ]
     assert result.n_comments is None and result.n_respondents is None and result.n_themes == 0
     assert "invoice" not in _all_text(result).lower()
@@ -283,7 +284,7 @@ def test_the_same_participant_id_in_two_relationships_is_two_respondents():
 def test_a_higher_threshold_suppresses_everything(corpus):
     result = extract_themes(corpus.drop(columns="topic"), privacy=Privacy(k_comments=25), n_themes=4)
     assert result.table["suppressed"].all() and result.quotes.empty
-    assert result.table["suppressed_reason"].eq("fewer than 25 respondents").all()
+    assert result.table["suppressed_reason"].eq(public_reason(25, "comments")).all()
     assert len(result.suppressed) == len(result.table)
 
 
@@ -339,10 +340,26 @@ def test_bad_input(corpus, kwargs, match):
         extract_themes(args.pop("comments"), **args)
 
 
-def test_enough_respondents_boundary():
-    assert _enough_respondents(10, Privacy())
-    assert not _enough_respondents(9, Privacy())
-    assert _enough_respondents(3, Privacy(k_comments=3))
+def test_the_threshold_is_the_privacy_gates(monkeypatch):
+    """Themes decide through privacy.respondent_guard: exactly k_comments distinct respondents is enough."""
+    corpus = make_corpus({"billing": 10, "escalation": 9}, tails=False)
+    result = extract_themes(corpus, n_themes=2)
+    assert result.table["suppressed"].tolist() == [False, True]
+    assert result.shown["n_respondents"].tolist() == [10]
+    assert extract_themes(corpus, privacy=Privacy(k_comments=9), n_themes=2).table["suppressed"].sum() == 0
+    calls = []
+    real = themes_module.respondent_guard
+    monkeypatch.setattr(
+        themes_module, "respondent_guard", lambda *a, **kw: calls.append(kw["k"]) or real(*a, **kw)
+    )
+    extract_themes(corpus, n_themes=2)
+    assert calls == [10, 10]  # the whole input, then the themes
+
+
+def test_tone_doctests():
+    result = doctest.testmod(tone_module, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0 and result.attempted >= 1
+    assert themes_module.comment_tone is tone_module.comment_tone
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@
 DESIGN.md, question 7. :func:`extract_themes` reads comments (rows of the ``comments`` table) and returns the
 themes in them, each with its counts, a tone, the known Thing That Matters it overlaps most — or none: a
 *candidate new Thing That Matters* — and two or three representative, redacted quotes. :func:`comment_tone`
-gives the tone of single comments.
+(from :mod:`valuekit.analysis._tone`, where its word lists live) gives the tone of single comments.
 
 Method, offline and deterministic (no model, no download):
 
@@ -49,12 +49,15 @@ Method, offline and deterministic (no model, no download):
 Privacy (DESIGN.md, "Rules that hold everywhere"): a theme is shown only when its comments come from at
 least ``privacy.k_comments`` distinct respondents (``participant_id`` within ``relationship_id``). A smaller
 theme is listed as suppressed with everything drawn from its texts or its size withheld (label, terms,
-counts, share, tone, match, quotes) and ``suppressed_reason`` "fewer than 10 respondents"; suppressed themes
-come after the shown ones, so their place in the order says nothing about their size. With fewer than
-``k_comments`` respondents in the whole input nothing is computed: only the suppression note is returned.
-Every suppression is in ``Themes.suppressed``. The threshold is applied by :func:`_enough_respondents` here;
-it belongs behind the common privacy gate. For a relationship's report pass that relationship's comments
-only (DESIGN.md, "Isolation").
+counts, share, tone, match, quotes) and the gate's ``suppressed_reason``
+(:func:`~valuekit.analysis.privacy.public_reason` for comments: "fewer than 10 people commenting, or would
+reveal a group that small"); suppressed themes come after the shown ones, so their place in the order says
+nothing about their size. With fewer than ``k_comments`` respondents in the whole input nothing is computed:
+only the suppression note is returned. Every suppression is in ``Themes.suppressed``. Every such decision
+(the input, each theme, and the themes counted as shown when choosing their number) goes through the
+privacy gate's respondent rule, :func:`~valuekit.analysis.privacy.respondent_guard`: a theme gathers comments
+from anyone, so it is not a sum over perspective groups. For a relationship's report pass that
+relationship's comments only (DESIGN.md, "Isolation").
 
 Example
 -------
@@ -83,6 +86,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from valuekit.analysis._tone import NEGATIVE_WORDS, NEGATORS, POSITIVE_WORDS, _fold, comment_tone  # noqa: F401 - re-exported
+from valuekit.analysis.privacy import public_reason, respondent_guard
 from valuekit.analysis.redact import PLACEHOLDERS, redact_series
 from valuekit.config import Privacy
 from valuekit.errors import ValuekitError
@@ -138,124 +143,8 @@ QUOTE_COLUMNS: tuple[str, ...] = ("theme_id", "quote")
 #: ``scope`` is "input" (nothing computed) or "theme".
 SUPPRESSED_COLUMNS: tuple[str, ...] = ("scope", "theme_id", "reason")
 
-# --- tone ------------------------------------------------------------------------------------------------
-
-#: Words that make a comment more positive (lower case; plurals folded).
-POSITIVE_WORDS: frozenset[str] = frozenset(
-    """
-    good great excellent outstanding brilliant fantastic superb exceptional impressive helpful supportive
-    responsive quick quickly fast prompt promptly timely reliable reliably consistent consistently clear
-    open openly honest transparent transparency trusted fair fairly constructive collaborative cooperative
-    proactive proactively effective effectively efficient efficiently improved improving improvement better
-    best strong pleased happy glad satisfied appreciate appreciated valued positive smooth smoothly easy
-    easier flexible professional committed dedicated engaged knowledgeable skilled capable competent
-    respect respected respectful listen listens listened listening welcome welcomed success successful
-    grateful praise excel excels excelled exceed exceeded exceeds resolved solved fixed innovative creative
-    reassuring enjoy enjoyed love loved recommend works predictable frank
-    """.split()
-)
-#: Words that make a comment more negative.
-NEGATIVE_WORDS: frozenset[str] = frozenset(
-    """
-    bad poor poorly terrible awful dreadful appalling worst worse slow slowly late lateness delay delayed
-    delaying overdue backlog unclear confusing confused confusion frustrating frustrated frustration
-    difficult hard problem problematic issue fail failed failing failure fault faulty lacking missing
-    missed unfair unfairly expensive overpriced overcharged overcharging blame blamed blaming chase chasing
-    chased ignore ignored ignoring unresponsive disappointing disappointed disappointment concern concerned
-    concerning worried worry worrying broken error mistake wrong inconsistent rigid defensive stuck stall
-    stalled stalling complaint complain complained angry unhappy weak ineffective inefficient waste wasted
-    wasting bureaucratic bureaucracy opaque hidden dispute disputed penalty penalise penalised turnover
-    churn overstretched understaffed stretched exhausted burnout tension tense conflict distrust mistrust
-    suspicious suspicion adversarial hostile arrogant dismissive patchy unreliable unacceptable inadequate
-    insufficient nobody reactive silo siloed guarded political rushed struggle
-    """.split()
-)
-#: Words that flip the sign of the next three words (within the clause).
-NEGATORS: frozenset[str] = frozenset(
-    """
-    not no never none nobody nothing neither nor without hardly barely rarely seldom lack
-    don't doesn't didn't isn't aren't wasn't weren't won't wouldn't can't cannot couldn't shouldn't
-    haven't hasn't hadn't dont doesnt didnt isnt arent wasnt werent wont wouldnt cant couldnt shouldnt
-    havent hasnt hadnt
-    """.split()
-)
-_NEGATION_SPAN = 3
-_CLAUSE_BREAKS = frozenset(".,;:!? but although though however yet whereas".split())
-_TONE_TOKEN_RE = re.compile(r"[a-z]+(?:'[a-z]+)?|[.,;:!?]")
 _WORD_RE = re.compile(r"[^\W\d_]{2,}")
 _PLACEHOLDER_RE = re.compile("|".join(re.escape(p) for p in PLACEHOLDERS))
-_PLURAL_KEEP = frozenset("news always perhaps series species bias lens yes analysis basis status".split())
-
-
-@lru_cache(maxsize=65536)
-def _fold(word: str) -> str:
-    """Fold a plural to its singular: -ies → -y; -sses, -xes, -zes, -ches, -shes, -oes → drop -es; -s → drop."""
-    if len(word) <= 3 or word in _PLURAL_KEEP or word.endswith(("ss", "us", "is")):
-        return word
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith(("sses", "xes", "zes", "ches", "shes", "oes")):
-        return word[:-2]
-    return word[:-1] if word.endswith("s") else word
-
-
-def _tone_counts(text: str) -> tuple[int, int]:
-    pos = neg = flip = 0
-    for tok in _TONE_TOKEN_RE.findall(text.lower().replace("’", "'")):
-        if tok in _CLAUSE_BREAKS:
-            flip = 0
-            continue
-        if tok in NEGATORS:
-            neg += tok in NEGATIVE_WORDS  # "nobody" is negative on its own too
-            flip = _NEGATION_SPAN
-            continue
-        word = _fold(tok)
-        polarity = int(tok in POSITIVE_WORDS or word in POSITIVE_WORDS) - int(
-            tok in NEGATIVE_WORDS or word in NEGATIVE_WORDS
-        )
-        if flip:
-            polarity, flip = -polarity, flip - 1
-        pos += polarity > 0
-        neg += polarity < 0
-    return pos, neg
-
-
-def comment_tone(texts: Iterable[str] | pd.Series) -> pd.Series:
-    """The tone of each comment, from a small word list with negation handling.
-
-    Each word in :data:`POSITIVE_WORDS` counts +1 and each in :data:`NEGATIVE_WORDS` −1; a negator
-    (:data:`NEGATORS`: *not, no, never, without, don't* …) flips the sign of the next three words up to the
-    end of the clause (``. , ; : ! ?`` or *but, although, though, however, yet, whereas*), so *"not
-    helpful"* counts −1 and *"never late"* +1. A comment is "positive" with more positive than negative
-    words, "negative" with more negative, "mixed" with as many of each, and "neutral" with neither. The
-    lists are in this module; nothing is downloaded.
-
-    Limitations: no irony or sarcasm, no intensity (*"a bit slow"* = *"appallingly slow"*), nothing outside
-    the lists, and negation reaches only the three words after a negator.
-
-    Parameters
-    ----------
-    texts : iterable of str or Series
-        Comments; missing ones are "neutral".
-
-    Returns
-    -------
-    Series
-        "negative", "mixed", "neutral" or "positive" per comment, named ``tone``, with the input's index.
-
-    Examples
-    --------
-    >>> comment_tone(["Very helpful and quick", "Not helpful, always late", "It was fine", "Not bad"]).tolist()
-    ['positive', 'negative', 'neutral', 'positive']
-    """
-    s = texts if isinstance(texts, pd.Series) else pd.Series(list(texts), dtype=object)
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    labels = []
-    for u in uniques:
-        p, n = _tone_counts(str(u))
-        labels.append("positive" if p > n else "negative" if n > p else "mixed" if p else "neutral")
-    table = np.array([*labels, "neutral"], dtype=object)
-    return pd.Series(table[codes], index=s.index, name="tone", dtype=object)
 
 
 # --- result ----------------------------------------------------------------------------------------------
@@ -327,12 +216,18 @@ def _frame(rows: list[dict], columns: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(columns), dtype=object)
 
 
-def _enough_respondents(n_respondents: int, privacy: Privacy) -> bool:
-    """Whether comments from ``n_respondents`` distinct people may be shown: at least ``privacy.k_comments``.
+def _shown_groups(groups: np.ndarray, who: np.ndarray, k: float, n_groups: int) -> np.ndarray:
+    """Which of the groups 0 … ``n_groups`` − 1 may be shown, by the privacy gate's respondent rule.
 
-    A local stand-in: route it through the common privacy gate once that exists.
+    ``groups`` and ``who`` give each comment's group and respondent; a group is shown when
+    :func:`~valuekit.analysis.privacy.respondent_guard` finds at least ``k`` distinct respondents behind it
+    (a group with no comment is not shown).
     """
-    return n_respondents >= privacy.k_comments
+    frame = pd.DataFrame({"group": np.asarray(groups, dtype=np.int64), "who": np.asarray(who)})
+    guard = respondent_guard(frame, ["group"], k=k, id_col="who")
+    shown = np.zeros(n_groups, bool)
+    shown[guard.loc[guard["enough"], "group"].to_numpy(np.int64)] = True
+    return shown
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
@@ -491,8 +386,7 @@ def _shown_counts(model, X, who: np.ndarray, need: float) -> tuple[int, int]:
     labels = _assign(model, X)
     k = model.components_.shape[0]
     ok = labels >= 0
-    pairs = np.unique(np.stack([labels[ok], who[ok]]), axis=1)
-    shown = np.bincount(pairs[0], minlength=k) >= need
+    shown = _shown_groups(labels[ok], who[ok], need, k)
     H = model.components_ / np.maximum(np.linalg.norm(model.components_, axis=1, keepdims=True), 1e-12)
     fit = np.zeros(len(labels))
     fit[ok] = np.asarray((X[ok].multiply(H[labels[ok]])).sum(axis=1)).ravel()
@@ -583,10 +477,10 @@ def extract_themes(
         (:data:`SUPPRESSED_COLUMNS`), ``n_comments``, ``n_respondents``, ``n_themes``, ``selection``.
     """
     _check(comments, privacy, n_themes)
-    fewer = f"fewer than {privacy.k_comments} respondents"
+    fewer = public_reason(privacy.k_comments, "comments")
     who_all = _respondents(comments)
     n_all, r_all = len(comments), int(who_all.nunique())
-    if not _enough_respondents(r_all, privacy):
+    if not _shown_groups(np.zeros(n_all), who_all.to_numpy(), privacy.k_comments, 1)[0]:
         log = _frame([{"scope": "input", "theme_id": None, "reason": fewer}], SUPPRESSED_COLUMNS)
         return Themes(_table([]), _frame([], QUOTE_COLUMNS), log)
 
@@ -651,21 +545,21 @@ def extract_themes(
     for ttm, words in _subject_words(frame["subject"].to_numpy(), X, terms, known_words).items():
         known_words[ttm] |= words
 
+    ok = labels >= 0
+    enough = _shown_groups(labels[ok], who[ok], privacy.k_comments, k)
     themes = []
     for t in range(k):
         idx = np.flatnonzero(labels == t)
         if len(idx):
             themes.append((t, idx, len(np.unique(who[idx]))))
-    shown = sorted(
-        (x for x in themes if _enough_respondents(x[2], privacy)), key=lambda x: (-len(x[1]), x[1][0])
-    )
-    hidden = sorted((x for x in themes if not _enough_respondents(x[2], privacy)), key=lambda x: x[1][0])
+    shown = sorted((x for x in themes if enough[x[0]]), key=lambda x: (-len(x[1]), x[1][0]))
+    hidden = sorted((x for x in themes if not enough[x[0]]), key=lambda x: x[1][0])
 
     rows, quotes, log = [], [], []
     width = max(2, len(str(len(themes))))
     for number, (t, idx, n_resp) in enumerate([*shown, *hidden], start=1):
         theme_id = f"T{number:0{width}d}"
-        if not _enough_respondents(n_resp, privacy):
+        if not enough[t]:
             rows.append({"theme_id": theme_id, "suppressed": True, "suppressed_reason": fewer})
             log.append({"scope": "theme", "theme_id": theme_id, "reason": fewer})
             continue
