@@ -109,21 +109,27 @@ def import_(
     stored, bad rows go to a rejects file with the reason, and importing the same file twice changes nothing.
     Exit code: 0 all stored, 1 some rows rejected, 2 nothing stored.
     """
-    from .importers import import_path
     from .store import Store
 
-    with Store(store_path or default_store_path()) as store:
-        result = import_path(
-            path,
-            store,
-            relationship_id=relationship_id,
-            cycle_id=cycle_id,
-            fmt=fmt,
-            mapping=mapping,
-            rejects_path=rejects_path,
-            replace=replace,
-            dry_run=dry_run,
-        )
+    _run_import(
+        Store(store_path or default_store_path()),
+        path,
+        relationship_id=relationship_id,
+        cycle_id=cycle_id,
+        fmt=fmt,
+        mapping=mapping,
+        rejects_path=rejects_path,
+        replace=replace,
+        dry_run=dry_run,
+    )
+
+
+def _run_import(store, path: Path, **options) -> None:
+    """Import PATH into ``store`` (or only check it, with ``dry_run``), print the summary, exit with its code."""
+    from .importers import import_path
+
+    with store:
+        result = import_path(path, store, **options)
     click.echo(result.summary())
     sys.exit(result.exit_code)
 
@@ -153,23 +159,19 @@ def validate(path: Path, store_path, relationship_id, cycle_id, fmt, mapping) ->
             f"{len(tpl.value_codes)} Value Codes, {len(tpl.mirror_pairs())} mirror pairs; codes per cycle: {kinds}"
         )
         return
-    from .importers import import_path
     from .store import Store
 
     store_file = store_path or default_store_path()
     store = Store(store_file) if Path(store_file).exists() else Store(":memory:")
-    with store:
-        result = import_path(
-            path,
-            store,
-            relationship_id=relationship_id,
-            cycle_id=cycle_id,
-            fmt=fmt,
-            mapping=mapping,
-            dry_run=True,
-        )
-    click.echo(result.summary())
-    sys.exit(result.exit_code)
+    _run_import(
+        store,
+        path,
+        relationship_id=relationship_id,
+        cycle_id=cycle_id,
+        fmt=fmt,
+        mapping=mapping,
+        dry_run=True,
+    )
 
 
 @cli.command()
