@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 STORE  ?= .valuekit/valuekit.duckdb
 
-.PHONY: demo test lint format store sample clean help
+.PHONY: demo test lint format store sample clean help chromium
 
 help:
 	@echo "make demo   set up, build the store from data/samples/, show what it holds and summarise the portfolio"
@@ -19,6 +19,12 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 > /dev/null
 	touch $(STAMP)
+
+# Debian's Chromium prints PDFs and drives the browser tests; Playwright's own browser download is never used.
+chromium:
+	@command -v chromium > /dev/null && command -v pdftoppm > /dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils > /dev/null; }
 
 store: $(STAMP)
 	$(BIN)/valuekit import data/samples --store $(STORE) --replace
@@ -41,7 +47,7 @@ format: $(STAMP)
 	$(BIN)/ruff format $(LINTED)
 	$(BIN)/ruff check --fix $(LINTED)
 
-test: lint
+test: lint chromium
 	$(BIN)/python -m pytest -q -n 2 tests
 	$(BIN)/python -m pytest -q --nbval-lax notebooks/
 
