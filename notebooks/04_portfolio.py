@@ -30,6 +30,8 @@
 # still passes the privacy gate; a relationship's own report never shows another's data.
 
 # %%
+from IPython.display import display
+
 from valuekit import Privacy
 from valuekit import notebook as vk
 from valuekit.analysis.portfolio import (
@@ -42,7 +44,7 @@ from valuekit.analysis.portfolio import (
 from valuekit.plots import plot_benchmark
 
 # %% tags=["parameters"]
-relationship = "harbourside-northwind"  # the relationship to place among its peers
+relationship = "harbourside-northwind"  # the relationship to place among its peers; None: no highlight
 cycle_kind = None  # None: each one's latest cycle; "resolve", "solve" or "dissolve" to compare like with like
 reference_date = "2026-11-01"  # time left to run is counted from here (the sample's date); None: today
 fragmentation = True  # count fragmentation as a sign of struggling (slower: it reads every Value Code)
@@ -55,12 +57,13 @@ output_dir = None  # None: artifacts/notebooks/04_portfolio/<relationship> in th
 # ## Load
 #
 # Open the store and check the relationship to highlight is in it (the notebook stops here, listing those that
-# are, if not). The portfolio is every relationship the store holds.
+# are, if not). The portfolio is every relationship the store holds. With `relationship = None` nothing is
+# highlighted: the portfolio report that `valuekit report --all` builds.
 
 # %%
 store = vk.open_for(relationship, None, store_path)
 privacy = Privacy(k=k, k_comments=k_comments)
-out = vk.output_folder(output_dir, "04_portfolio", relationship)
+out = vk.output_folder(output_dir, "04_portfolio", relationship or "all")
 relationships = store.read("relationships")
 vk.show(
     relationships, ["relationship_id", "name", "sector", "annual_value_m", "end_date", "other_initiatives"]
@@ -81,10 +84,11 @@ plot_benchmark(scores)
 
 # %% [markdown]
 # The highlighted relationship among its peers: each grey dot is another relationship's mean, the blue dot this
-# one's, with its percentile.
+# one's, with its percentile (nothing here when no relationship is highlighted).
 
 # %%
-plot_benchmark(scores, highlight=relationship)
+if relationship:
+    display(plot_benchmark(scores, highlight=relationship))
 
 # %% [markdown]
 # ## Segments

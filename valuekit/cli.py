@@ -267,6 +267,142 @@ def export(out: Path, store_path, fmt: str, relationship_id) -> None:
     click.echo(f"wrote {len(paths)} tables to {out}")
 
 
+@cli.command()
+@click.option(
+    "--relationship",
+    "relationships",
+    multiple=True,
+    metavar="ID",
+    help="A relationship to report on (repeat for more).",
+)
+@click.option(
+    "--all", "all_", is_flag=True, help="Every relationship in the store, and the portfolio report."
+)
+@click.option(
+    "--cycle",
+    "cycles",
+    multiple=True,
+    metavar="CYCLE",
+    help="Only this cycle (an id such as solve or dissolve-1, or a kind: dissolve); repeat for more.",
+)
+@_store_option
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("reports"),
+    show_default=True,
+    help="Folder for the reports and index.html.",
+)
+@click.option(
+    "--format",
+    "formats",
+    default="html",
+    show_default=True,
+    help="html, pdf or html,pdf (the PDF is printed from the HTML with Debian's chromium).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1),
+    default=None,
+    help="Reports built at once on this machine (default: the number of cores).",
+)
+@click.option(
+    "--scheduler", metavar="ADDRESS", help="Build on a Dask distributed cluster instead (tcp://host:8786)."
+)
+@click.option("--force", is_flag=True, help="Rebuild reports that are up to date.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=900,
+    show_default=True,
+    help="Seconds one report may take before it is stopped.",
+)
+@click.option(
+    "--k", type=click.IntRange(1), default=5, show_default=True, help="Anonymity threshold for numbers."
+)
+@click.option(
+    "--k-comments",
+    type=click.IntRange(1),
+    default=10,
+    show_default=True,
+    help="Anonymity threshold for comments and themes.",
+)
+def report(
+    relationships, all_, cycles, store_path, out, formats, workers, scheduler, force, timeout, k, k_comments
+):
+    """Build a client-ready report for each relationship × cycle, and reports/index.html listing them.
+
+    Each report runs its cycle's notebook (01_resolve, 02_solve or 03_dissolve; with --all also
+    04_portfolio once) in a fresh process, then becomes one self-contained HTML file with no code in sight
+    (and a PDF with --format pdf), with the executed notebook kept beside it for audit. Reports whose
+    inputs (notebook, parameters, data, valuekit version) are unchanged are skipped unless --force; a
+    failed report does not stop the others. Exit code 0 only if every report is ready.
+
+    \b
+    Examples:
+      valuekit report --all
+      valuekit report --relationship harbourside-northwind --cycle solve --format html,pdf
+    """
+    from .reports.batch import plan_reports
+
+    if bool(relationships) == all_:
+        raise click.UsageError("say which reports: --relationship ID (repeatable) or --all")
+    path = store_path or default_store_path()
+    specs = plan_reports(
+        path,
+        out,
+        relationships=list(relationships) or None,
+        cycles=list(cycles) or None,
+        formats=formats,
+        k=k,
+        k_comments=k_comments,
+    )
+    if not specs:
+        click.echo("nothing to report: no cycle asked for has responses yet")
+        return
+    result = _build_with_progress(
+        specs, out, workers=workers, timeout=timeout, force=force, scheduler=scheduler
+    )
+    counts = result.counts()
+    built, skipped = counts.get("ok", 0), counts.get("skipped", 0)
+    failed = [o for o in result.outcomes if not o.ok]
+    click.echo(
+        f"\n{len(specs)} reports: {built} built, {skipped} up to date, {len(failed)} failed "
+        f"({result.seconds:.0f} s)"
+    )
+    for outcome in failed:
+        click.echo(f"  FAILED {outcome.spec.key}: {outcome.error}", err=True)
+        click.echo(f"         see {outcome.spec.path('.ipynb')}", err=True)
+    click.echo(f"index: {result.index}")
+    if failed:
+        sys.exit(result.exit_code)
+
+
+def _build_with_progress(specs, out, **options):
+    """build_reports with a progress bar on a terminal, one line per report either way."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .reports.batch import build_reports
+
+    console = Console(stderr=True)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as progress:
+        task = progress.add_task("reports", total=len(specs))
+
+        def started(to_build: int, up_to_date: int) -> None:
+            note = f" ({up_to_date} up to date)" if up_to_date else ""
+            click.echo(f"building {to_build} of {len(specs)} reports{note}")
+
+        def done(outcome) -> None:
+            took = "" if outcome.status == "skipped" else f"  {outcome.seconds:.1f} s"
+            status = "up to date" if outcome.status == "skipped" else outcome.status
+            click.echo(f"  {status:<10} {outcome.spec.key}{took}")
+            progress.advance(task)
+
+        return build_reports(specs, out, on_start=started, on_report=done, **options)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turning valuekit's errors into one plain line on stderr and exit code 2."""
     try:

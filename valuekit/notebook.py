@@ -177,7 +177,7 @@ def _locked(lock: Path):
 
 
 def open_for(
-    relationship_id: str,
+    relationship_id: str | None,
     cycle_id: str | None = None,
     store_path: str | os.PathLike | None = None,
     *,
@@ -188,7 +188,8 @@ def open_for(
     Parameters
     ----------
     relationship_id, cycle_id
-        What the notebook is run for; ``cycle_id`` None checks the relationship only.
+        What the notebook is run for; ``cycle_id`` None checks the relationship only, and
+        ``relationship_id`` None nothing (a portfolio view of the whole store).
     store_path
         The store file; ``None`` is the default store, built from the sample portfolio on first use.
     kind
@@ -206,6 +207,8 @@ def open_for(
         store = Store(path, read_only=True)
     except StoreError as exc:
         raise NotebookStop(str(exc)) from None
+    if relationship_id is None:
+        return store
     try:
         store.require_relationship(relationship_id)
         if cycle_id is not None:

@@ -48,7 +48,7 @@ SKIPPED = ("rfc3987_syntax",)
 _MAX_TEXT = 4000  # evalue/error sent back per job; keeps each child's report far below a pipe's buffer
 
 
-def preload() -> None:
+def preload(config: dict | None = None) -> None:
     """Import what reports use and pay the first-use costs (schema compile, fonts, HTML repr) once."""
     for name in SKIPPED:
         sys.modules.setdefault(name, None)  # None in sys.modules makes `import name` raise ImportError
@@ -67,6 +67,12 @@ def preload() -> None:
             print(f"valuekit zygote: importing {name} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
     importlib.import_module("valuekit.reports.engine")  # registers the engine; required
     _warm_up()
+    try:
+        _after_hook(config or {})  # import it once, here, not in every child
+    except Exception as exc:  # each child will fail with the reason
+        print(
+            f"valuekit zygote: the after hook failed to import: {type(exc).__name__}: {exc}", file=sys.stderr
+        )
     threads = _thread_names()
     if len(threads) > 1:  # the runner's environment variables should have prevented any
         print(
@@ -188,7 +194,7 @@ def _spawn(index: int, job: tuple, config: dict, results, others: list[int]) -> 
             for fd in (read_fd, results.fileno(), *others):  # no way to read another job's report
                 os.close(fd)
             _fresh_randomness()
-            _run_child(job, config, write_fd)
+            _run_child(job, config, write_fd, index)
             code = 0
         finally:
             os._exit(code)
@@ -211,7 +217,15 @@ def _partial_path(output: str, pid: int) -> Path:
     return output.with_name(f".{output.name}.{pid}.partial.ipynb")
 
 
-def _run_child(job: tuple, config: dict, report_fd: int) -> None:
+def _after_hook(config: dict):
+    """The ``after`` function named in the config (imported by the zygote before forking)."""
+    if not config.get("after"):
+        return None
+    module, name = config["after"].split(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def _run_child(job: tuple, config: dict, report_fd: int, index: int = 0) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     gc.enable()
@@ -257,6 +271,19 @@ def _run_child(job: tuple, config: dict, report_fd: int) -> None:
         report.update(
             status="failed", error=f"{report.get('error') or 'ran'}; writing {output} failed: {exc}"
         )
+    if config.get("after") and report["status"] == "ok":
+        contexts = config.get("contexts") or []
+        try:
+            hook = _after_hook(config)
+            extra = hook(
+                Path(output), dict(parameters), dict(contexts[index]) if index < len(contexts) else {}
+            )
+            if extra is not None:
+                json.dumps(extra)  # must travel back as JSON
+                report["extra"] = extra
+        except Exception as exc:
+            report.update(status="failed", ename=type(exc).__name__, evalue=str(exc))
+            report["error"] = f"the notebook ran, then {config['after']} failed: {type(exc).__name__}: {exc}"
     for key in ("evalue", "error"):
         if isinstance(report.get(key), str):
             report[key] = report[key][:_MAX_TEXT]
@@ -357,7 +384,7 @@ def write_failure(job: tuple, partial: Path | None, ename: str, evalue: str, ker
 def main(argv: list[str]) -> int:
     config = pickle.load(sys.stdin.buffer)
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
-    preload()
+    preload(config)
     with os.fdopen(int(argv[1]), "w", buffering=1, encoding="utf-8") as results:
         serve(config, results)
     return 0

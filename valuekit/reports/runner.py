@@ -24,7 +24,7 @@ import os
 import pickle
 import subprocess
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,6 +73,8 @@ class JobResult:
         how a ``died`` process ended.
     pid
         the process that ran the notebook.
+    extra
+        what the ``after`` hook returned (see :func:`run_notebooks`), e.g. the files it wrote.
     """
 
     input: Path
@@ -87,13 +89,18 @@ class JobResult:
     signal: int | None = None
     exit_code: int | None = None
     pid: int | None = None
+    extra: dict | None = None
 
     @property
     def ok(self) -> bool:
         return self.status == "ok"
 
 
-Job = tuple[str | os.PathLike, str | os.PathLike] | tuple[str | os.PathLike, str | os.PathLike, Mapping]
+Job = (
+    tuple[str | os.PathLike, str | os.PathLike]
+    | tuple[str | os.PathLike, str | os.PathLike, Mapping]
+    | tuple[str | os.PathLike, str | os.PathLike, Mapping, Mapping]
+)
 
 
 def run_notebooks(
@@ -103,13 +110,15 @@ def run_notebooks(
     timeout: float | None = None,
     cell_timeout: float | None = None,
     kernel_name: str = "python3",
+    after: str | None = None,
+    on_result: Callable[[int, JobResult], None] | None = None,
 ) -> list[JobResult]:
     """Execute notebooks with papermill, each in its own fresh process, at most *workers* at a time.
 
     Parameters
     ----------
     jobs
-        ``(input_path, output_path, parameters)`` triples (parameters may be left out). Paths are
+        ``(input_path, output_path, parameters[, context])`` (parameters may be left out). Paths are
         taken literally (papermill's ``{parameter}`` path templating is not applied). Output
         folders are created; an output is written atomically and always holds a whole notebook —
         the executed one, or for ``died``/``timeout`` the last saved state (else the parameterised
@@ -122,6 +131,15 @@ def run_notebooks(
         seconds one cell may take; past it the cell fails with ``CellTimeoutError`` (``"failed"``).
     kernel_name
         recorded by papermill; cells run in the zygote's interpreter (this one, ``sys.executable``).
+    after
+        ``"module:function"`` called in the job's own process once its notebook ran without error and
+        was written, as ``function(output_path, parameters, context)`` with the job's ``context`` dict
+        (empty if the job has none); what it returns (a JSON-able dict, or None) becomes
+        :attr:`JobResult.extra`. If it raises, the job is ``failed`` with the error. Runs inside the
+        job's timeout. The module is imported by the zygote, once, before any fork.
+    on_result
+        called in this process as ``on_result(index, result)`` as each job ends (in finishing order),
+        e.g. to record it or move a progress bar; an exception from it stops the run.
 
     Returns
     -------
@@ -144,6 +162,8 @@ def run_notebooks(
     ['ok', 'ok']
     """
     checked = _check_jobs(jobs)
+    if after is not None and (not isinstance(after, str) or after.count(":") != 1):
+        raise ReportError(f"after must be 'module:function', got {after!r}")
     workers = (os.cpu_count() or 1) if workers is None else workers
     for name, value in (("workers", workers), ("timeout", timeout), ("cell_timeout", cell_timeout)):
         if value is not None and (isinstance(value, bool) or not value > 0):
@@ -152,34 +172,53 @@ def run_notebooks(
         raise ReportError(f"workers must be a whole number, got {workers!r}")
     if not checked:
         return []
-    for _, output, _ in checked:
+    for _, output, _, _ in checked:
         output.parent.mkdir(parents=True, exist_ok=True)
     payload = {
-        "jobs": [(str(i), str(o), p) for i, o, p in checked],
+        "jobs": [(str(i), str(o), p) for i, o, p, _ in checked],
+        "contexts": [c for *_, c in checked],
+        "after": after,
         "workers": workers,
         "timeout": timeout,
         "cell_timeout": cell_timeout,
         "kernel_name": kernel_name,
     }
-    reports, returncode = _run_zygote(payload)
+
+    def result(index: int, report: dict) -> JobResult:
+        input_path, output, parameters, _ = checked[index]
+        report = {k: v for k, v in report.items() if k != "index"}
+        return JobResult(input=input_path, output=output, parameters=parameters, **report)
+
+    def record(report: dict) -> None:
+        if on_result is not None:
+            on_result(report["index"], result(report["index"], report))
+
+    reports, returncode = _run_zygote(payload, record)
     results = []
-    for index, (input_path, output, parameters) in enumerate(checked):
-        report = reports.get(index) or {
+    for index in range(len(checked)):
+        if index in reports:
+            results.append(result(index, reports[index]))
+            continue
+        lost = {
             "status": "died",
             "error": f"the zygote process exited (code {returncode}) before reporting this job",
         }
-        report.pop("index", None)
-        results.append(JobResult(input=input_path, output=output, parameters=parameters, **report))
+        results.append(result(index, lost))
+        if on_result is not None:
+            on_result(index, results[-1])
     return results
 
 
-def _check_jobs(jobs: Iterable[Job]) -> list[tuple[Path, Path, dict]]:
+def _check_jobs(jobs: Iterable[Job]) -> list[tuple[Path, Path, dict, dict]]:
     checked, missing, outputs = [], [], {}
     for number, job in enumerate(jobs):
-        if not isinstance(job, tuple | list) or len(job) not in (2, 3):
-            raise ReportError(f"job {number}: expected (input_path, output_path[, parameters]), got {job!r}")
+        if not isinstance(job, tuple | list) or len(job) not in (2, 3, 4):
+            raise ReportError(
+                f"job {number}: expected (input_path, output_path[, parameters[, context]]), got {job!r}"
+            )
         input_path, output = Path(job[0]).resolve(), Path(job[1]).resolve()
-        parameters = dict(job[2]) if len(job) == 3 and job[2] is not None else {}
+        parameters = dict(job[2]) if len(job) >= 3 and job[2] is not None else {}
+        context = dict(job[3]) if len(job) == 4 and job[3] is not None else {}
         if not input_path.is_file():
             missing.append(str(input_path))
         if output in outputs:
@@ -187,13 +226,13 @@ def _check_jobs(jobs: Iterable[Job]) -> list[tuple[Path, Path, dict]]:
         if output == input_path:
             raise ReportError(f"job {number} would overwrite its input notebook {input_path}")
         outputs[output] = number
-        checked.append((input_path, output, parameters))
+        checked.append((input_path, output, parameters, context))
     if missing:
         raise ReportError(f"{len(missing)} input notebook(s) not found: {', '.join(missing)}")
     return checked
 
 
-def _run_zygote(payload: dict) -> tuple[dict[int, dict], int]:
+def _run_zygote(payload: dict, record: Callable[[dict], None]) -> tuple[dict[int, dict], int]:
     """Start the zygote, send it the jobs, read one JSON line per finished job until it exits."""
     read_fd, write_fd = os.pipe()
     env = {**_SINGLE_THREADED, **os.environ}
@@ -217,6 +256,7 @@ def _run_zygote(payload: dict) -> tuple[dict[int, dict], int]:
             for line in lines:
                 report = json.loads(line)
                 reports[report["index"]] = report
+                record(report)
     except BaseException:
         proc.terminate()  # the zygote kills its children on SIGTERM
         raise
