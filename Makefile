@@ -5,11 +5,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 STORE  ?= .valuekit/valuekit.duckdb
 
-.PHONY: demo test lint format store sample clean help chromium
+.PHONY: demo test lint format store sample clean help chromium reports
 
 help:
-	@echo "make demo   set up, build the store from data/samples/, show what it holds and summarise the portfolio"
-	@echo "make test   set up (with test extras), lint, and run the whole test suite"
+	@echo "make demo     set up, build the store from data/samples/, summarise the portfolio, build every report"
+	@echo "make reports  build (or bring up to date) the reports in reports/, listed in reports/index.html"
+	@echo "make test     set up (with test extras), lint, and run the whole test suite"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +34,12 @@ demo: store
 	$(BIN)/valuekit info --store $(STORE)
 	@echo
 	$(BIN)/valuekit summary --store $(STORE)
+	@echo
+	$(MAKE) --no-print-directory reports
+
+# one client-ready report per relationship × cycle, and the portfolio; up-to-date reports are skipped
+reports: store
+	$(BIN)/valuekit report --all --store $(STORE) --out reports
 
 sample: $(STAMP)
 	$(BIN)/valuekit sample --out data/samples

@@ -40,6 +40,16 @@ PRELOAD = (
     "nbformat",
     "papermill",
     "valuekit",
+    # what the methodology notebooks use; imported lazily by valuekit, so named here
+    "valuekit.notebook",
+    "valuekit.analysis.overview",
+    "valuekit.analysis.portfolio",
+    "valuekit.actions",
+    "valuekit.plots",
+    "scipy.optimize",
+    "sklearn.feature_extraction.text",
+    "sklearn.decomposition",
+    "sklearn.cluster",
 )
 #: Not imported by the zygote. jsonschema (imported by nbformat) loads rfc3987_syntax when it is
 #: installed, only for its "iri" format checks, and that import compiles a grammar (~1.5 s). Blocked,
@@ -127,6 +137,15 @@ def _warm_up() -> None:
         fig.add_subplot().set_title("warm-up")
         fig.savefig(io.BytesIO(), format="png")
     except ImportError:
+        pass
+    try:  # parse and validate the diagnostic templates once (valuekit caches them by file and mtime)
+        from valuekit.config import template_dirs
+        from valuekit.templates import load_template
+
+        for folder in template_dirs():
+            for path in sorted(folder.glob("*.yaml")):
+                load_template(path)
+    except Exception:  # a broken template is reported by the report that uses it
         pass
 
 
