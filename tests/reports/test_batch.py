@@ -241,6 +241,26 @@ def test_a_killed_batch_leaves_no_half_written_report_and_resumes(store_path, tm
         assert re.search(rf"up to date\s+{rid}/resolve", resumed.stdout), resumed.stdout
     assert re.search(r"ok\s+thornbury-helix/resolve", resumed.stdout), resumed.stdout
     assert f"{len(chosen) - len(done)} built, {len(done)} up to date, 0 failed" in resumed.stdout
+    assert not [p.name for p in out.rglob(".*") if p.name != ".valuekit-report.lock"], (
+        "leftovers were removed"
+    )
+
+
+def test_two_runs_never_write_the_same_reports_at_once(store_path, tmp_path, notebooks):
+    import fcntl
+
+    out = tmp_path / "reports"
+    out.mkdir()
+    specs = plan_reports(
+        store_path, out, relationships=SMALL[:1], cycles=["resolve"], notebooks_dir=notebooks
+    )
+    with open(out / ".valuekit-report.lock", "a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        held.write("pid 4242")
+        held.flush()
+        with pytest.raises(ReportError, match=r"another valuekit report \(pid 4242\) is writing to"):
+            build_reports(specs, out)
+    assert [o.status for o in build_reports(specs, out).outcomes] == ["ok"]  # free again
 
 
 # -- the real notebooks ------------------------------------------------------------------------------------------

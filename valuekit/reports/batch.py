@@ -24,7 +24,9 @@ Up-to-date reports are skipped unless ``force``; failed ones are always retried.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import hashlib
 import html
 import json
@@ -433,6 +435,12 @@ def build_reports(
     began = time.monotonic()
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
+    with _exclusive(out):
+        _remove_leftovers(out)
+        return _build(specs, out, began, workers, timeout, force, scheduler, on_start, on_report)
+
+
+def _build(specs, out, began, workers, timeout, force, scheduler, on_start, on_report) -> BatchResult:
     outcomes: dict[int, ReportOutcome] = {}
     todo: list[int] = []
     for i, spec in enumerate(specs):
@@ -481,6 +489,38 @@ def build_reports(
         )
     index = write_index(out)
     return BatchResult([outcomes[i] for i in range(len(specs))], index, round(time.monotonic() - began, 3))
+
+
+@contextlib.contextmanager
+def _exclusive(out: Path):
+    """Hold ``out/.valuekit-report.lock`` for the run: two runs never write the same reports at once."""
+    lock = out / ".valuekit-report.lock"
+    with open(lock, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise ReportError(
+                f"another valuekit report ({holder}) is writing to {out}; wait for it to finish, or use another --out"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _remove_leftovers(out: Path) -> None:
+    """Temporary files of a run that was killed (hidden; never at a report's final path) are removed."""
+    for pattern in ("*/.*.partial.ipynb", "*/.*.failed.ipynb", "*/.*.tmp", ".*.tmp"):
+        for path in out.glob(pattern):
+            path.unlink(missing_ok=True)
 
 
 def _job(spec: ReportSpec) -> tuple:
