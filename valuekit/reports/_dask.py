@@ -77,7 +77,9 @@ def run_on_cluster(
     return [results[i] for i in range(len(jobs))]
 
 
-def run_remote(input_path: str, output_name: str, parameters: dict, context: dict, timeout: float | None) -> dict:
+def run_remote(
+    input_path: str, output_name: str, parameters: dict, context: dict, timeout: float | None
+) -> dict:
     """The task run on a Dask worker: build one report in a temporary folder, return its files and outcome."""
     from .runner import run_notebooks
 

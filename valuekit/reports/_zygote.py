@@ -78,7 +78,10 @@ def preload(config: dict | None = None) -> None:
     importlib.import_module("valuekit.reports.engine")  # registers the engine; required
     _warm_up()
     try:
-        _after_hook(config or {})  # import it once, here, not in every child
+        hook = _after_hook(config or {})  # import it once, here, not in every child
+        warm = getattr(sys.modules[hook.__module__], "warm_up", None) if hook is not None else None
+        if callable(warm):  # the hook's module may pay its own first-use costs once, before forking
+            warm()
     except Exception as exc:  # each child will fail with the reason
         print(
             f"valuekit zygote: the after hook failed to import: {type(exc).__name__}: {exc}", file=sys.stderr

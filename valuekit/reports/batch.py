@@ -533,6 +533,13 @@ def _job(spec: ReportSpec) -> tuple:
     return (spec.notebook, spec.path(".ipynb"), spec.parameters, context)
 
 
+def warm_up() -> None:
+    """Called by the report zygote before it forks: the exporter's first-use costs are paid once."""
+    from .export import warm_up as warm_exporter
+
+    warm_exporter()
+
+
 def finish_report(notebook: Path, parameters: dict, context: dict) -> dict:
     """The runner's ``after`` hook, run in the report's own process: export HTML (and PDF) beside the notebook."""
     from .export import export_html, print_pdf
