@@ -44,7 +44,7 @@ k = 5  # fewest respondents behind any number, chart or finding
 k_comments = 10  # fewest respondents behind any comment, quote or theme
 output_dir = None  # None: artifacts/notebooks/01_resolve/<relationship>/<cycle> in the project
 
-# %% [markdown]
+# %% [markdown] tags=["remove-cell"]
 # ## Load
 #
 # Open the store for this relationship and cycle — if either does not exist, the notebook stops here and says
@@ -174,14 +174,14 @@ vk.findings_markdown(result.findings, top=10)
 # %% [markdown]
 # ## For the record
 #
-# What the privacy gate hid in this analysis (groups only, never their size), where the outputs were saved,
-# and what it can be reproduced from: the template version, a fingerprint of the stored data, the thresholds
-# and the valuekit version.
+# What the privacy gate hid in this analysis: groups only, never their size. (The notebook also saves its tables
+# and states what its results can be reproduced from — the template version, a fingerprint of the stored data,
+# the thresholds and the valuekit version; a report shows that on its cover.)
 
 # %%
 vk.show(vk.hidden_groups(result.suppression_log, by_group, privacy=privacy), empty="Nothing was hidden.")
 
-# %%
+# %% tags=["remove-cell"]
 vk.save(
     out,
     engagement=result.engagement,
@@ -190,5 +190,5 @@ vk.save(
     findings=result.findings,
 )
 
-# %%
+# %% tags=["remove-cell"]
 vk.stamp_markdown(result.stamp)

@@ -46,7 +46,7 @@ k_comments = 10  # fewest respondents behind any comment, quote or theme
 top_actions = 5  # how many improvement actions to propose
 output_dir = None  # None: artifacts/notebooks/02_solve/<relationship>/<cycle> in the project
 
-# %% [markdown]
+# %% [markdown] tags=["remove-cell"]
 # ## Load
 #
 # Open the store for this relationship and its Solve cycle — the notebook stops here, saying what exists, if
@@ -199,13 +199,13 @@ vk.show(
 # %% [markdown]
 # ## For the record
 #
-# What the privacy gate hid in this analysis (groups only, never their size), where the outputs were saved,
-# and what it can be reproduced from.
+# What the privacy gate hid in this analysis: groups only, never their size. (The notebook also saves its tables
+# and states what its results can be reproduced from; a report shows that on its cover.)
 
 # %%
 vk.show(vk.hidden_groups(result.suppression_log, privacy=privacy), empty="Nothing was hidden.")
 
-# %%
+# %% tags=["remove-cell"]
 vk.save(
     out,
     value_codes=result.scores_by_side_level,
@@ -216,5 +216,5 @@ vk.save(
     proposed_actions=proposed,
 )
 
-# %%
+# %% tags=["remove-cell"]
 vk.stamp_markdown(result.stamp)

@@ -47,7 +47,7 @@ k_comments = 10  # fewest respondents behind any comment, quote or theme
 top_actions = 3  # how many next improvement actions to propose
 output_dir = None  # None: artifacts/notebooks/03_dissolve/<relationship>/<cycle> in the project
 
-# %% [markdown]
+# %% [markdown] tags=["remove-cell"]
 # ## Load
 #
 # Change needs two cycles: `history` holds every cycle of the relationship, `before` is the cycle to compare
@@ -154,15 +154,15 @@ vk.show(
 # %% [markdown]
 # ## For the record
 #
-# What the privacy gate hid in this analysis (groups only, never their size), where the outputs were saved,
-# and what it can be reproduced from.
+# What the privacy gate hid in this analysis: groups only, never their size. (The notebook also saves its tables
+# and states what its results can be reproduced from; a report shows that on its cover.)
 
 # %%
 vk.show(
     vk.hidden_groups(result.suppression_log, things, progress, privacy=privacy), empty="Nothing was hidden."
 )
 
-# %%
+# %% tags=["remove-cell"]
 vk.save(
     out,
     change=result.change,
@@ -173,5 +173,5 @@ vk.save(
     proposed_actions=proposed,
 )
 
-# %%
+# %% tags=["remove-cell"]
 vk.stamp_markdown(result.stamp)

@@ -53,7 +53,7 @@ k = 5  # fewest respondents behind any number, chart or finding
 k_comments = 10  # fewest respondents behind any comment, quote or theme
 output_dir = None  # None: artifacts/notebooks/04_portfolio/<relationship> in the project
 
-# %% [markdown]
+# %% [markdown] tags=["remove-cell"]
 # ## Load
 #
 # Open the store and check the relationship to highlight is in it (the notebook stops here, listing those that
@@ -144,15 +144,15 @@ vk.show(
     roles, ["relationship_id", "change_champion", "transformational_leader", "change_stabilizer", "n_vacant"]
 )
 
-# %% [markdown]
+# %% [markdown] tags=["remove-cell"]
 # ## For the record
 
-# %%
+# %% tags=["remove-cell"]
 vk.save(
     out, benchmark=scores, segments=segments, best_practice=best, where_to_start=start, change_roles=roles
 )
 
-# %%
+# %% tags=["remove-cell"]
 vk.stamp_markdown(
     vk.stamp_for(store, privacy=privacy, cycle_kind=cycle_kind or "latest", reference_date=reference_date)
 )

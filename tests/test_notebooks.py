@@ -45,6 +45,7 @@ RUNS = {
     "dissolve-harbourside": ("03_dissolve", {"relationship": "harbourside-northwind", "cycle": "dissolve-2"}),
     "dissolve-kestrel": ("03_dissolve", {"relationship": "kestrel-ironbridge", "cycle": "dissolve-1"}),
     "portfolio": ("04_portfolio", {"relationship": "harbourside-northwind"}),
+    "portfolio-whole": ("04_portfolio", {"relationship": None}),  # as `valuekit report --all` runs it
     "no-such-relationship": ("01_resolve", {"relationship": "nowhere"}),
     "no-such-cycle": ("03_dissolve", {"relationship": "quarry-lane-brightfm", "cycle": "dissolve-1"}),
     "wrong-kind": ("02_solve", {"relationship": "kestrel-ironbridge", "cycle": "resolve"}),
@@ -261,6 +262,16 @@ def test_portfolio_starts_where_the_sample_says(runs):
     rows = html_rows(tagged(nb, "findings").outputs[0]["data"]["text/html"])
     assert rows[1].startswith("1 | halden-vantage | yes")  # data/samples/README.md, planted truth 10
     start = pd.read_csv(Path(result.parameters["output_dir"]) / "where_to_start.csv")
+    assert start.loc[start["rank"] == 1, "relationship_id"].item() == "halden-vantage"
+
+
+def test_portfolio_without_a_highlight_shows_no_highlight_chart(runs):
+    charts = {
+        name: sum("image/png" in o.get("data", {}) for c in code_cells(runs[name][1]) for o in c.outputs)
+        for name in ("portfolio", "portfolio-whole")
+    }
+    assert charts["portfolio-whole"] == charts["portfolio"] - 1
+    start = pd.read_csv(Path(runs["portfolio-whole"][0].parameters["output_dir"]) / "where_to_start.csv")
     assert start.loc[start["rank"] == 1, "relationship_id"].item() == "halden-vantage"
 
 
