@@ -3,7 +3,7 @@
     python benchmarks/batch.py [--relationships 6] [--workers 2] [--json results.json]
 
 The same N relationship-cycles (the Resolve and Solve cycles of ``--relationships`` sample relationships,
-N = 2 × that, 12 by default) are built three ways, in one run, against one copy of the sample store:
+N = 2 × that, 12 by default) are built three ways, in one run, each against its own copy of the sample store (so none finds a cache another filled):
 
 (a) **naive**: a shell loop, one report at a time, of ``papermill`` (CLI) with the report's parameters, then
     ``jupyter nbconvert --to html --no-input`` on the executed notebook: a kernel started, and everything
@@ -154,14 +154,21 @@ def main() -> int:
     relationships = RELATIONSHIPS[: args.relationships]
     with tempfile.TemporaryDirectory(prefix="valuekit-batch-") as tmp:
         work = Path(tmp)
-        store = work / "store.duckdb"
-        shutil.copy(ensure_sample_store(), store)
-        specs = plan_reports(store, work / "plan", relationships=relationships, cycles=list(CYCLES))
+
+        def fresh_store(name: str) -> Path:
+            """A copy of the sample store in a folder of its own: every way starts with no cache beside it."""
+            (work / name).mkdir()
+            shutil.copy(ensure_sample_store(), work / name / "store.duckdb")
+            return work / name / "store.duckdb"
+
+        specs = plan_reports(
+            fresh_store("a"), work / "plan", relationships=relationships, cycles=list(CYCLES)
+        )
         jobs = [(s.relationship_id, s.cycle_id) for s in specs]
         print(f"{len(specs)} reports: {', '.join(s.key for s in specs)}; {args.workers} workers", flush=True)
-        floor_s = floor(store, jobs, args.workers)
+        floor_s = floor(fresh_store("c"), jobs, args.workers)
         print(f"(c) floor, analyses and charts without notebooks: {floor_s:7.1f} s", flush=True)
-        valuekit_s = valuekit_report(store, relationships, work, args.workers)
+        valuekit_s = valuekit_report(fresh_store("b"), relationships, work, args.workers)
         print(f"(b) valuekit report:                              {valuekit_s:7.1f} s", flush=True)
         naive_s = naive(specs, work)
         print(f"(a) papermill + nbconvert loop:                   {naive_s:7.1f} s", flush=True)
