@@ -412,6 +412,30 @@ def test_where_to_start_has_a_clear_answer(sample, answers):
     assert eligible == [top]
 
 
+def test_readme_relationships_table_states_the_data(sample):
+    """Value, end date, years left and other initiatives as the README's table gives them. Years left to one
+    decimal must never round across the one year where_to_start asks for: 364 days read "< 1", not "1.0"."""
+    from valuekit.analysis.portfolio import MIN_YEARS_LEFT
+
+    readme = (SAMPLES_DIR / "README.md").read_text(encoding="utf-8")
+    rows = {
+        cells[0]: cells
+        for line in readme.splitlines()
+        if line.startswith("| ") and len(cells := [c.strip() for c in line.strip("|").split("|")]) == 10
+    }
+    rel = sample["relationships"].set_index("relationship_id")
+    for rid, r in rel.iterrows():
+        _, _, value, ends, left, others, *_ = rows[rid]
+        years = (r["end_date"] - pd.Timestamp(PLANTED["reference_date"])).days / 365.25
+        assert float(value) == r["annual_value_m"] and ends == f"{r['end_date']:%Y-%m-%d}", rid
+        assert others == ("yes" if r["other_initiatives"] else "no"), rid
+        if left.startswith("<"):
+            assert years < float(left.lstrip("< ")) == MIN_YEARS_LEFT, rid
+        else:
+            assert abs(float(left) - years) <= 0.05, rid
+            assert (float(left) >= MIN_YEARS_LEFT) == (years >= MIN_YEARS_LEFT), rid
+
+
 def test_readme_names_every_planted_id(sample):
     readme = (SAMPLES_DIR / "README.md").read_text(encoding="utf-8")
     for rid in sample["relationships"]["relationship_id"]:

@@ -70,6 +70,15 @@ FUNCTIONS = {
 }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def gate_cache_folder(tmp_path_factory):
+    """The privacy gate's cache on disk in a temporary folder, never beside a store the tests did not make."""
+    folder = tmp_path_factory.mktemp("gate-cache")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("VALUEKIT_GATE_CACHE", str(folder))
+        yield folder
+
+
 @pytest.fixture
 def rng() -> np.random.Generator:
     return np.random.default_rng(20240601)

@@ -335,7 +335,8 @@ def test_ratings_must_be_one_dimensional(bad):
     ("ratings", "expected"),
     [
         ([4, 4, 5, 4, 3], "agreed"),  # Cns 0.834
-        ([2, 3, 4] * 5, "agreed"),  # even over three neighbours: Cns 1 + 2/3·log2(3/4) = 0.723
+        ([3, 4] * 5, "agreed"),  # even over two neighbours: Cns 1 + log2(7/8) = 0.807
+        ([2, 3, 4] * 5, "mixed"),  # even over three neighbours: Cns 1 + 2/3·log2(3/4) = 0.723, A = 1/3
         ([2, 4] * 5, "mixed"),  # two steps apart: Cns 1 + log2(3/4) = 0.585, A = 1/6
         ([1, 2, 3, 4, 5] * 3, "mixed"),  # uniform: Cns 0.434 but A = 0, BC below 10/17
         ([1, 1, 1, 5, 5, 5], "divided"),  # Cns 0, A = −1
@@ -351,6 +352,13 @@ def test_classify_agreement(ratings, expected):
 
 def test_classification_thresholds_are_ordered():
     assert agreement.DIVIDED_CONSENSUS < agreement.AGREED_CONSENSUS
+
+
+def test_one_agreed_threshold_for_tables_and_findings():
+    from valuekit.analysis import findings
+
+    assert findings.STRONG_CONSENSUS is agreement.AGREED_CONSENSUS == 0.80
+    assert consensus([3, 4]) > agreement.AGREED_CONSENSUS > consensus([2, 3, 4])
     assert agreement.BIMODALITY_UNIFORM == 5 / 9
 
 

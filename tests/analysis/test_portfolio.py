@@ -263,6 +263,9 @@ def test_sample_where_to_start(sample_start):
         and "change champion, transformational leader" in fenwick["why"]
     )
     assert fenwick["n_vacant_roles"] == 3
+    thornbury = w.loc["thornbury-helix"]  # ends 2027-10-31: 364 days, just under a year, never "1.0 years"
+    assert not thornbury["eligible"] and thornbury["years_left"] == pytest.approx(364 / 365.25)
+    assert "ends 2027-10-31, 364 days after 2026-11-01: too little time left" in thornbury["why"]
     assert w.loc["ashby-corelink", "initiative_score"] == 0  # struggling, but other initiatives in play
     assert w.loc["ashby-corelink", "rank"] > w.loc["halden-vantage", "rank"]
     struggling = w.loc[list(PLANTED["struggling"]), "struggling_score"]

@@ -431,6 +431,49 @@ def test_sample_planted_theme_is_a_candidate(sample, relationship):
     assert quotes.str.contains(PLANTED).all()
 
 
+def test_sample_candidates_are_the_planted_theme_only(sample):
+    """Every relationship × cycle, as analyse() reads it: the cycle's comments, the template's Things That
+    Matter with the words of the Value Codes the cycle asks. A theme is the planted one (README, planted truth
+    9) when most of its quotes are; every candidate must be (precision 1), and both planted placements with at
+    least k_comments people (harbourside-northwind and quarry-lane-brightfm, Resolve) must come out (recall)."""
+    from valuekit.templates import find_template
+
+    comments, parties, _ = sample
+    template = find_template("client-supplier")
+    cycle_codes = pd.read_csv(SAMPLES_DIR / "cycle_codes.csv")
+    found, shown = [], 0
+    for (relationship, cycle), these in comments.groupby(["relationship_id", "cycle_id"]):
+        codes = cycle_codes.loc[
+            (cycle_codes["relationship_id"] == relationship) & (cycle_codes["cycle_id"] == cycle), "code_id"
+        ]
+        names = parties.loc[parties["relationship_id"] == relationship, "name"]
+        known = known_from_template(template, codes=codes)
+        result = extract_themes(these, known=known, keep=names, stop_words=names)
+        shown += len(result.shown)
+        for theme_id in result.candidates["theme_id"]:
+            quotes = result.quotes.loc[result.quotes["theme_id"] == theme_id, "quote"]
+            found.append((relationship, cycle, quotes.str.contains(PLANTED).mean() > 0.5))
+    assert shown > 100, "enough themes to judge by"
+    assert all(planted for *_, planted in found), f"candidates that are not the planted theme: {found}"
+    assert {(r, c) for r, c, _ in found} == {
+        ("harbourside-northwind", "resolve"),
+        ("quarry-lane-brightfm", "resolve"),
+    }
+
+
+def test_known_from_template_adds_the_cycles_value_codes():
+    from valuekit.templates import find_template
+
+    template = find_template("client-supplier")
+    plain = known_from_template(template)
+    people = known_from_template(template, codes=["PPL-03"])
+    assert set(plain) == set(people) == {t.id for t in template.things_that_matter}
+    assert "Turnover of key people" in people["people"] and "Turnover" not in plain["people"]
+    assert {k: v for k, v in people.items() if k != "people"} == {
+        k: v for k, v in plain.items() if k != "people"
+    }
+
+
 def test_sample_quotes_carry_no_personal_data(sample):
     comments, _, known = sample
     raw = re.compile(r"@|https?://|www\.|\d{3}|Priya|Shah|Whitaker|mark\.ellis")

@@ -41,10 +41,15 @@ __all__ = [
     "agreement_table",
 ]
 
-#: Consensus at or above which a group is "agreed". Tastle & Wierman publish no cut-off; on a 5-point
-#: scale 0.70 sits just below an even spread over three neighbouring points (0.72) and well above an even
-#: split between two points two steps apart (0.58), so "agreed" means everyone within about one step.
-AGREED_CONSENSUS = 0.70
+#: Consensus at or above which a group is "agreed" — everywhere: the agreement tables, the fragmentation
+#: detail, the charts' shaded band and the findings' "… agreed that …" all use this one constant. Tastle &
+#: Wierman publish no cut-off; on a 5-point scale 0.80 sits just below an even split between two neighbouring
+#: points (1 + log2(7/8) = 0.807), so "agreed" means no more spread than half on one level and half on the
+#: next; an even spread over three neighbouring points (0.72) is not agreement but a group spread over the
+#: scale's middle. (The tables once used 0.70 while findings asked 0.80: at 0.70, 90 % of the sample portfolio's
+#: shown groups "agreed", which says nothing, and a whole community loosely agreed crowded the groups that
+#: really agree out of the findings; at 0.80, 23 %.)
+AGREED_CONSENSUS = 0.80
 #: Consensus below which a group can be "divided": just above an even spread over the whole 5-point scale
 #: (0.43), i.e. no more consensus than if answers had been spread across the scale.
 DIVIDED_CONSENSUS = 0.50
@@ -453,8 +458,10 @@ def classify_agreement(ratings: Ratings, *, levels: int = 5) -> str:
     """Read a group's ratings as "agreed", "divided", "mixed" or "insufficient".
 
     - **insufficient** — fewer than :data:`MIN_RATINGS` (2) ratings;
-    - **agreed** — :func:`consensus` ≥ :data:`AGREED_CONSENSUS` (0.70): on a 5-point scale that allows an
-      even spread over three neighbouring levels (0.72) but not two levels two steps apart (0.58);
+    - **agreed** — :func:`consensus` ≥ :data:`AGREED_CONSENSUS` (0.80): on a 5-point scale that allows an
+      even split between two neighbouring levels (0.807) but not an even spread over three (0.72) nor two
+      levels two steps apart (0.58). The same threshold decides when
+      :func:`~valuekit.analysis.findings.findings` says a group "agreed";
     - **divided** — consensus < :data:`DIVIDED_CONSENSUS` (0.50, just above an even spread over the whole
       5-point scale, 0.43) *and* the ratings are polarised, with mass at both ends: :func:`agreement_a`
       below :data:`DIVIDED_AGREEMENT_A` (0: more bimodal than uniform) or :func:`bimodality` above the

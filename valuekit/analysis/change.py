@@ -391,7 +391,10 @@ def _bootstrap_changes(data, per_code, before, after, where, n_boot, seed) -> np
         grid = view.pivot_table(index="participant_id", columns="code_id", values="rating", aggfunc="mean")
         grid = grid.reindex(columns=per_code[col].unique()).astype("float64")
         people = len(grid)
-        weights = rng.multinomial(people, np.full(people, 1 / max(people, 1)), size=n_boot).astype(float)
+        if not people:  # nobody in the filtered view rated anything this cycle: nothing to resample
+            means.append(np.full((n_boot, len(per_code)), np.nan))
+            continue
+        weights = rng.multinomial(people, np.full(people, 1 / people), size=n_boot).astype(float)
         given = grid.notna().to_numpy(float)
         with np.errstate(divide="ignore", invalid="ignore"):
             resampled = (weights @ grid.fillna(0).to_numpy()) / (weights @ given)

@@ -33,6 +33,7 @@ import pandas as pd
 from ..config import Privacy
 from ..errors import ValuekitError
 from ..schemas import COMMON_LEVELS, SIDES
+from .agreement import AGREED_CONSENSUS
 from .change import action_effects, compare_cycles
 from .data import RelationshipData
 from .engagement import engagement
@@ -55,10 +56,12 @@ KINDS = ("priority", "agreement", "division", "gap", "change", "action", "level_
 #: At most this many findings of each kind (``per_kind=`` overrides).
 PER_KIND = {"priority": 2, "agreement": 4, "division": 3, "gap": 4, "change": 5, "action": 6, "level_gap": 3,
             "strength": 3, "fragmentation": 1, "engagement": 2}  # fmt: skip
-#: A group is said to *agree* only at Tastle–Wierman consensus ≥ 0.80, stricter than the 0.70 at which
-#: :func:`~valuekit.analysis.agreement.classify_agreement` calls it agreed: at 0.70 most groups agree on most
-#: Value Codes, which says nothing (the workbook's threshold).
-STRONG_CONSENSUS = 0.80
+#: A group is said to *agree* exactly when :func:`~valuekit.analysis.agreement.classify_agreement` calls it
+#: "agreed": Tastle–Wierman consensus ≥ :data:`~valuekit.analysis.agreement.AGREED_CONSENSUS` (0.80), the one
+#: threshold of the tables, the charts and the sentences (this name is kept for code that imported it). What
+#: makes an agreement worth a sentence besides is its mean (below :data:`LOW_MEAN`: falls short; from
+#: :data:`HIGH_MEAN`: a strength) and its rank (severity × confidence × breadth).
+STRONG_CONSENSUS = AGREED_CONSENSUS
 #: Agreed below this mean (Failing or Struggling) falls short; at or above HIGH_MEAN it is a strength.
 LOW_MEAN, HIGH_MEAN = 2.5, 3.5
 #: The severity of an action that clearly did not move its Value Codes: worth a one-level move.
@@ -273,7 +276,7 @@ def _group_finding(ctx: _Ctx, by: tuple, row: pd.Series, shares: dict, whole, or
         text = f"{who} were divided about {info['topic']} ({evidence})."
         return _finding("division", text, evidence, (1 - cons, conf, breadth), query, **extra)
     shown_mean = round(mean, 1)  # decide on the numbers the reader sees
-    if row["classification"] != "agreed" or round(cons, 2) < STRONG_CONSENSUS:
+    if row["classification"] != "agreed":  # consensus ≥ AGREED_CONSENSUS, as in every agreement table
         return None
     clause, topic = info["clause"], info["topic"]
     if shown_mean < LOW_MEAN:

@@ -105,7 +105,8 @@ def agreement_by_perspective(
     ``agreement_a`` (van der Eijk 2001), ``bimodality`` (Sarle's coefficient; Pfister et al. 2013) and
     ``classification`` are :func:`valuekit.analysis.agreement.agreement_table` on the group's ratings; the
     classification and its thresholds are :func:`~valuekit.analysis.agreement.classify_agreement`'s:
-    *agreed* when consensus ≥ 0.70, *divided* when consensus < 0.50 and the ratings are polarised
+    *agreed* when consensus ≥ :data:`~valuekit.analysis.agreement.AGREED_CONSENSUS` (0.80), *divided* when
+    consensus < 0.50 and the ratings are polarised
     (A < 0 or bimodality above that of the uniform distribution), *mixed* otherwise, *insufficient* below two
     ratings.
 

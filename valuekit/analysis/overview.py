@@ -6,6 +6,10 @@ through the one privacy gate, exactly as the functions it calls would on their o
 Tables asked for more than once (the findings re-read agreement, gaps and priorities) are computed once
 (:mod:`valuekit.analysis._shared`). The result says where it came from: relationship, cycle, template, a
 fingerprint of the stored data and the valuekit version (:attr:`Analysis.stamp`).
+
+Given a store file, the privacy gate keeps the suppression patterns it solves in ``cache/gate/`` beside it, so
+the next process to analyse the same data (a batch report, a reopened notebook) reads them instead of solving
+again; :mod:`valuekit.analysis._gate_cache` says how to move or turn off that cache.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from .._version import __version__
 from ..config import Privacy
 from ..errors import ValuekitError
 from ..store import Store
+from ._gate_cache import store_gate_cache
 from ._shared import sharing
 from .change import action_effects, compare_cycles
 from .data import RelationshipData, load_relationship, select_cycle
@@ -189,7 +194,8 @@ def analyse(
     }
     kw = {"privacy": privacy}
     parts: dict[str, Any] = {"stamp": stamp, "data": data}
-    with sharing():
+    store_path = store_or_data.path if isinstance(store_or_data, Store) else None
+    with sharing(), store_gate_cache(store_path):
         with clock("engagement"):
             parts["engagement"] = engagement(data, **kw)
         with clock("scores"):
@@ -329,9 +335,8 @@ def _themes(data: RelationshipData, privacy: Privacy):
     from .themes import extract_themes, known_from_template
 
     names = list(data.parties["name"])
-    return extract_themes(
-        data.comments, known=known_from_template(data.template), privacy=privacy, keep=names, stop_words=names
-    )
+    known = known_from_template(data.template, codes=data.codes["code_id"])  # the cycle's words, too
+    return extract_themes(data.comments, known=known, privacy=privacy, keep=names, stop_words=names)
 
 
 def _findings(full: RelationshipData, data: RelationshipData, prev: str | None, privacy: Privacy):

@@ -22,6 +22,7 @@ from ..errors import NotFoundError, ValuekitError
 from ..schemas import CHANGE_ROLES, CYCLE_KINDS, LEVELS, cycle_kind
 from ..store import Store
 from ..templates import Template, find_template
+from ._gate_cache import store_gate_cache
 from .data import RelationshipData, load_relationship
 from .fragmentation import fragmentation_index
 from .privacy import DEFAULT_PRIVACY, apply_gate, atom_counts
@@ -111,11 +112,12 @@ def portfolio_scores(
     >>> scores = portfolio_scores(store)  # doctest: +SKIP
     >>> scores.pivot(index="relationship_id", columns="thing_that_matters", values="benchmark")  # doctest: +SKIP
     """
-    frames = [
-        score_things(d, cycle=d.cycle_id, privacy=privacy).assign(relationship_id=d.relationship_id,
-                                                                   cycle_id=d.cycle_id)
-        for d in _each(store, cycle_kind)
-    ]  # fmt: skip
+    with store_gate_cache(store.path):
+        frames = [
+            score_things(d, cycle=d.cycle_id, privacy=privacy).assign(relationship_id=d.relationship_id,
+                                                                       cycle_id=d.cycle_id)
+            for d in _each(store, cycle_kind)
+        ]  # fmt: skip
     if not frames:
         return pd.DataFrame(columns=SCORE_COLUMNS)
     table = pd.concat(frames, ignore_index=True)
@@ -269,12 +271,13 @@ def where_to_start(
     w, ref = _weights(weights), pd.Timestamp(reference_date or date.today()).normalize()
     roles = change_role_risks(store).set_index("relationship_id")
     rows = []
-    for data in _each(store, cycle_kind, keep_empty=True):
-        row = {"fragmentation_index": np.nan, **_overall(data, privacy)}
-        if fragmentation and isinstance(data, RelationshipData):
-            summary = fragmentation_index(data, cycle=data.cycle_id, privacy=privacy)[0]
-            row["fragmentation_index"] = summary["fragmentation_index"].iloc[0]
-        rows.append(row)
+    with store_gate_cache(store.path):
+        for data in _each(store, cycle_kind, keep_empty=True):
+            row = {"fragmentation_index": np.nan, **_overall(data, privacy)}
+            if fragmentation and isinstance(data, RelationshipData):
+                summary = fragmentation_index(data, cycle=data.cycle_id, privacy=privacy)[0]
+                row["fragmentation_index"] = summary["fragmentation_index"].iloc[0]
+            rows.append(row)
     t = store.read("relationships").merge(pd.DataFrame(rows), on="relationship_id", how="left")
     t["years_left"] = (t["end_date"] - ref).dt.days / 365.25
     t["eligible"] = t["years_left"] >= MIN_YEARS_LEFT
@@ -306,7 +309,8 @@ def change_role_risks(store: Store) -> pd.DataFrame:
     """
     roles = store.read("change_roles").assign(status=lambda r: np.where(r["filled"], "filled", "vacant"))
     wide = roles.pivot(index="relationship_id", columns="role", values="status")
-    wide = wide.reindex(index=store.relationship_ids(), columns=list(CHANGE_ROLES)).fillna("not recorded")
+    wide = wide.reindex(index=store.relationship_ids(), columns=list(CHANGE_ROLES)).astype(object)
+    wide = wide.fillna("not recorded")  # object first: a store with no roles at all pivots to all-NaN floats
     wide["n_vacant"] = (wide[list(CHANGE_ROLES)] != "filled").sum(axis=1).astype("int64")
     wide["at_risk"] = wide["n_vacant"] > 0
     wide["risk"] = [_role_risk(r) for _, r in wide.iterrows()]
@@ -380,11 +384,22 @@ def _role_risk(row: pd.Series) -> str:
     return f"{names} role{'s' if len(vacant) > 1 else ''} vacant: the work will likely stall until filled"
 
 
+def _time_left(years: float) -> str:
+    """Time left in words: "4.4 years", or in days where one decimal would round across
+    :data:`MIN_YEARS_LEFT` ("364 days", never a "1.0 years" that is too little)."""
+    text = f"{years:.1f}"
+    if (float(text) >= MIN_YEARS_LEFT) != (years >= MIN_YEARS_LEFT):
+        days = round(years * 365.25)
+        return f"{days} day{'s' * (days != 1)}"
+    return f"{text} years"
+
+
 def _why(r, ref: pd.Timestamp, top: float, roles: pd.Series) -> str:
     """The plain-English reading of one row of :func:`where_to_start`."""
-    first = f"{'First choice' if r.rank == 1 else 'Candidate'}: {r.years_left:.1f} years left to run"
-    parts = [first if r.eligible else f"Not a candidate now: ends {r.end_date:%Y-%m-%d}, {r.years_left:.1f} "
-             f"years after {ref:%Y-%m-%d}: too little time left to run to achieve change (at least "
+    left = _time_left(r.years_left)
+    first = f"{'First choice' if r.rank == 1 else 'Candidate'}: {left} left to run"
+    parts = [first if r.eligible else f"Not a candidate now: ends {r.end_date:%Y-%m-%d}, {left} after "
+             f"{ref:%Y-%m-%d}: too little time left to run to achieve change (at least "
              f"{MIN_YEARS_LEFT:g} year)"]  # fmt: skip
     share = "the highest" if r.annual_value_m == top else f"{r.annual_value_m / top:.0%} of the highest"
     parts.append(f"{r.annual_value_m:g} m a year ({share} in the portfolio)")

@@ -23,6 +23,10 @@ Method — cell suppression for linked frequency tables (Hundepool et al., 2012,
 4. **Filters and pools.** Shown groups outside the lattice (a multi-value filter such as "client, without the
    front line", a pooled group) are protected the same way, by hiding only such groups.
 
+The patterns are remembered per process, and on disk across processes when a folder is chosen: an entry is
+one bit per group under a digest of the exact problem (:mod:`valuekit.analysis._gate_cache`, which says where
+and how to turn it off; :func:`~valuekit.analysis.overview.analyse` given a store keeps them beside it).
+
 Hidden rows show no number, and ``suppressed_reason`` is the same for primary and complementary cells, so a
 reader cannot tell which hidden cell is the small one; the exact small n never appears. :func:`suppression_log`
 says what was hidden and why, for the analyst. Not covered: two *different* multi-value filters shown side by
@@ -52,6 +56,7 @@ import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from ..config import Privacy
+from ._gate_cache import cached_pattern
 from ._shared import active, remember
 from .perspectives import ALL, PERSPECTIVE_COLUMNS, UNPOOLED_PREFIX, apply_where, validate_by, validate_where
 
@@ -73,6 +78,8 @@ DEFAULT_PRIVACY = Privacy()
 LOG_COLUMNS = ["what", "measure", "group", "rule", "reason"]
 _UNITS = {"scores": "responses", "engagement": "respondents", "comments": "people commenting"}
 _EPS = 1e-7
+#: How many solves stopped at their time or iteration limit in this process (their patterns are not cached).
+_LIMITS_HIT = [0]
 
 
 def public_reason(k: int, kind: Kind = "scores") -> str:
@@ -302,7 +309,11 @@ def _lattice(ident: tuple, n: tuple, k: int) -> tuple[np.ndarray, np.ndarray, np
     """Every group of every perspective over these atoms, and the safe suppression pattern on them."""
     lattice, fine = _all_groups(ident, len(n))
     n_arr = np.array(n, float)
-    return lattice, fine, _protect(lattice, n_arr, k, lattice @ n_arr < k, np.ones(len(lattice), bool), fine)
+    return (
+        lattice,
+        fine,
+        _protect_cached(lattice, n_arr, k, lattice @ n_arr < k, np.ones(len(lattice), bool), fine),
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -320,7 +331,17 @@ def _patterns(ident: tuple, current: tuple, view: tuple, n: tuple, k: int) -> tu
     n_arr = np.array(n, float)
     start = np.r_[hidden, inside[new] @ n_arr < k]
     candidate = np.r_[np.zeros(len(lattice), bool), np.ones(len(new), bool)]
-    return masks, _protect(masks, n_arr, k, start, candidate, np.r_[fine, inside_fine[new] - 0.5])
+    return masks, _protect_cached(masks, n_arr, k, start, candidate, np.r_[fine, inside_fine[new] - 0.5])
+
+
+def _protect_cached(masks, n, k, hidden, candidate, fine) -> np.ndarray:
+    """:func:`_protect`, through the cache on disk of suppression patterns (:mod:`._gate_cache`): the pattern
+    depends only on these arrays and k, and is kept only if no solve stopped at its time limit."""
+    limits = _LIMITS_HIT[0]
+    return cached_pattern(
+        (masks, n, hidden, candidate, fine), k, lambda: _protect(masks, n, k, hidden, candidate, fine),
+        lambda: _LIMITS_HIT[0] == limits,
+    )  # fmt: skip
 
 
 def _protect(masks, n, k, hidden, candidate, fine) -> np.ndarray:
@@ -347,8 +368,16 @@ def _protect(masks, n, k, hidden, candidate, fine) -> np.ndarray:
 
 
 def _milp(c, integrality, bounds, constraints):
-    """:func:`scipy.optimize.milp` with HiGHS's unconditional C-level debug line (on descriptor 1) silenced."""
-    kw = dict(integrality=integrality, bounds=bounds, constraints=constraints, options={"time_limit": 60})
+    """:func:`scipy.optimize.milp` with HiGHS's unconditional C-level debug line (on descriptor 1) silenced;
+    a solve stopped by its time or iteration limit (status 1) is counted in :data:`_LIMITS_HIT`."""
+    res = _solve(c, dict(integrality=integrality, bounds=bounds, constraints=constraints,
+                         options={"time_limit": 60}))  # fmt: skip
+    if res.status == 1:
+        _LIMITS_HIT[0] += 1
+    return res
+
+
+def _solve(c, kw):
     try:
         sys.stdout.flush()
         saved = os.dup(1)

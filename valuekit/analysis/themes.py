@@ -3,7 +3,8 @@
 DESIGN.md, question 7. :func:`extract_themes` reads comments (rows of the ``comments`` table) and returns the
 themes in them, each with its counts, a tone, the known Thing That Matters it overlaps most — or none: a
 *candidate new Thing That Matters* — and two or three representative, redacted quotes. :func:`comment_tone`
-(from :mod:`valuekit.analysis._tone`, where its word lists live) gives the tone of single comments.
+(from :mod:`valuekit.analysis._tone`, where its word lists live) gives the tone of single comments; whether a
+theme is about a known Thing That Matters is judged in :mod:`valuekit.analysis._known`.
 
 Method, offline and deterministic (no model, no download):
 
@@ -31,15 +32,27 @@ Method, offline and deterministic (no model, no download):
    fitting comments it would show.
 5. **Label**: the three heaviest words of the theme, ``"handover / knowledge / leave"``; ``top_terms`` the
    eight heaviest.
-6. **Known Thing That Matters**: the share of the theme's top-ten word weight found among a Thing That
-   Matters' words: those of its text in ``known`` (id → name and description; :func:`known_from_template`
-   builds it) and, where comments carry a ``subject_id``, the words characteristic of the comments written
-   under that Thing That Matters (used by at least :data:`SUBJECT_MIN_COMMENTS` of them, and at least half
-   of their uses under a known Thing That Matters are under this one) — so a theme is known when it speaks
-   the words of the Thing That Matters or the words people use when commenting on it. Words match when
-   equal or when they share a start of at least 4 letters and 80 % of the shorter (*price* ~ *pricing*,
-   *responsive* ~ *responsiveness*; not *governance* ~ *government*). The best overlap, if at least
-   :data:`KNOWN_MIN_OVERLAP`, is ``matches_known``; otherwise the theme ``is_candidate_new``.
+6. **Known Thing That Matters or candidate new one**, from the theme's top-ten words and their weights. Each
+   known Thing That Matters (``known``: id → its text; :func:`known_from_template` builds it from the template,
+   with the words of the Value Codes the cycle asks) has *its own words*: those of its text that at most a
+   third of the texts use, and, where comments carry a ``subject_id``, the words characteristic of the comments
+   written under it (used by at least :data:`SUBJECT_MIN_COMMENTS` of them, and at least half of their uses
+   under a known Thing That Matters are under this one). Together they speak a *language*: every word of
+   their texts, and every word *said of them* — used in the comments written under known Things That Matter
+   at least :data:`SAID_SHARE` as often, per comment, as in all the comments (so a word only ever written in
+   answer to an open question is not). Words match when equal or when they share a start of at least 4
+   letters and 80 % of the shorter (*price* ~ *pricing*, *responsive* ~ *responsiveness*; not *governance* ~
+   *government*). A theme is a *candidate new Thing That Matters* (``is_candidate_new``) when less than
+   :data:`KNOWN_MIN_OVERLAP` of its top-word weight is on any one known Thing That Matters' own words, less
+   than :data:`NEW_BELOW` is on the language of them all, and fewer than :data:`NEW_BELOW` of its comments
+   were written under one: it speaks of something else, in other words, in answer to open questions.
+   Otherwise ``matches_known`` names the known Thing That Matters most of its comments were written under
+   (when at least :data:`SUBJECT_MIN_COMMENTS` were), else the one whose own words carry most of its weight.
+   Judging by all the known language at once matters: themes from short comments mix several Things That
+   Matter, and filler words ("credit to both teams", "a real difference") run through them all. On the
+   sample portfolio, every relationship × cycle analysed as :func:`~valuekit.analysis.overview.analyse` does,
+   exactly the two planted themes come out as candidates of 119 shown (the rule before, one Thing That Matters'
+   words against the top words, flagged 22, 20 of them wrongly).
 7. **Tone**: :func:`comment_tone` per comment; a theme's ``tone_score`` is (positive − negative comments) /
    comments, read as "negative" at or below −:data:`TONE_CUT`, "positive" at or above +:data:`TONE_CUT`,
    else "mixed".
@@ -76,7 +89,6 @@ handover / new / onboarding             12            NaN              True
 
 from __future__ import annotations
 
-import os
 import re
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
@@ -86,6 +98,15 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from valuekit.analysis._known import (  # noqa: F401 - re-exported
+    KNOWN_MIN_OVERLAP,
+    NEW_BELOW,
+    SAID_SHARE,
+    SUBJECT_MIN_COMMENTS,
+    _match_known,
+    known_from_template,
+    known_words,
+)
 from valuekit.analysis._tone import NEGATIVE_WORDS, NEGATORS, POSITIVE_WORDS, _fold, comment_tone  # noqa: F401 - re-exported
 from valuekit.analysis.privacy import public_reason, respondent_guard
 from valuekit.analysis.redact import PLACEHOLDERS, redact_series
@@ -93,7 +114,9 @@ from valuekit.config import Privacy
 from valuekit.errors import ValuekitError
 
 __all__ = [  # settings, word lists, columns, API
-    *("DOMAIN_STOP_WORDS", "MAX_THEMES", "MIN_FIT", "KNOWN_MIN_OVERLAP", "SUBJECT_MIN_COMMENTS", "TONE_CUT"),
+    *("DOMAIN_STOP_WORDS", "MAX_THEMES", "MIN_FIT", "KNOWN_MIN_OVERLAP", "NEW_BELOW", "SAID_SHARE"),
+    "SUBJECT_MIN_COMMENTS",
+    "TONE_CUT",
     *("POSITIVE_WORDS", "NEGATIVE_WORDS", "NEGATORS", "THEME_COLUMNS", "QUOTE_COLUMNS", "SUPPRESSED_COLUMNS"),
     *("Themes", "extract_themes", "comment_tone", "known_from_template"),
 ]
@@ -122,10 +145,6 @@ SELECTION_SAMPLE = 2000
 #: Least cosine between a comment and its theme's word weights for the comment to count as fitting the theme
 #: when choosing the number of themes.
 MIN_FIT = 0.2
-#: Least share of a theme's top-word weight found in a Thing That Matters' text to call it a match.
-KNOWN_MIN_OVERLAP = 0.2
-#: Fewest comments under a Thing That Matters that use a word for it to count as one of its words.
-SUBJECT_MIN_COMMENTS = 3
 #: A theme's tone score at or beyond ±TONE_CUT reads as negative or positive; between, mixed.
 TONE_CUT = 0.25
 QUOTE_CHARS = 240
@@ -257,49 +276,6 @@ def _respondents(comments: pd.DataFrame) -> pd.Series:
     return who
 
 
-def _similar(a: str, b: str) -> bool:
-    """Same word, or variants of one (price ~ pricing, responsive ~ responsiveness; not governance ~ government)."""
-    if a == b:
-        return True
-    shorter = min(len(a), len(b))
-    return shorter >= 4 and len(os.path.commonprefix([a, b])) >= max(4, 0.8 * shorter)
-
-
-def _subject_words(subjects: np.ndarray, X, terms: np.ndarray, known: Iterable[str]) -> dict[str, set[str]]:
-    """Words characteristic of the comments written under each known Thing That Matters.
-
-    A word is characteristic of a Thing That Matters when at least :data:`SUBJECT_MIN_COMMENTS` comments
-    under it use the word and at least half of the comments under any known Thing That Matters that use it
-    are under this one.
-    """
-    from scipy import sparse
-
-    mask = np.isin(subjects, list(known))
-    if not mask.any():
-        return {}
-    codes, names = pd.factorize(subjects[mask])
-    groups = sparse.csr_matrix(
-        (np.ones(len(codes)), (codes, np.arange(len(codes)))), shape=(len(names), len(codes))
-    )
-    counts = np.asarray((groups @ (X[mask] > 0).astype(float)).todense())
-    share = counts / np.maximum(counts.sum(axis=0, keepdims=True), 1)
-    typical = (counts >= SUBJECT_MIN_COMMENTS) & (share >= 0.5)
-    return {str(name): {str(terms[j]) for j in np.flatnonzero(typical[i])} for i, name in enumerate(names)}
-
-
-def _match_known(terms: list[str], weights: np.ndarray, known_words: dict[str, set[str]]) -> str | None:
-    total = float(np.sum(weights))
-    best, best_score = None, 0.0
-    for ttm, vocab in known_words.items():
-        found = sum(
-            float(w) for t, w in zip(terms, weights, strict=True) if any(_similar(t, v) for v in vocab)
-        )
-        score = found / total if total > 0 else 0.0
-        if score > best_score + 1e-12:
-            best, best_score = ttm, score
-    return best if best_score >= KNOWN_MIN_OVERLAP else None
-
-
 def _quote(text: str) -> str:
     text = " ".join(text.split())
     if len(text) <= QUOTE_CHARS:
@@ -415,24 +391,6 @@ def _choose_k(X_fit, X, who: np.ndarray, k_max: int, privacy: Privacy, random_st
     return k, selection, models[k] if sample is X_fit else None
 
 
-def known_from_template(template, *, with_value_codes: bool = False) -> dict[str, str]:
-    """``known`` for :func:`extract_themes` from a diagnostic template: id → name and description.
-
-    ``with_value_codes=True`` adds the titles and descriptions of each Thing That Matters' Value Codes: more
-    of the words people use, but also more ways for a new theme to look known (in the shipped template the
-    delivery Value Code "Handovers between the parties" would claim a theme about staff handovers).
-    """
-    out: dict[str, str] = {}
-    for t in template.things_that_matter:
-        parts = [t.name, t.description]
-        if with_value_codes:
-            for c in template.value_codes:
-                if c.thing_that_matters == t.id:
-                    parts += [c.title, c.description.removeprefix("The extent to which ")]
-        out[t.id] = " ".join(parts)
-    return out
-
-
 # --- the analysis ----------------------------------------------------------------------------------------
 
 
@@ -541,9 +499,9 @@ def extract_themes(
         labels = _assign(model, X)
     H = model.components_
     tone = comment_tone(pd.Series(texts, dtype=object)).to_numpy()
-    known_words = {ttm: set(_tokens(str(txt), stop)) for ttm, txt in (known or {}).items()}
-    for ttm, words in _subject_words(frame["subject"].to_numpy(), X, terms, known_words).items():
-        known_words[ttm] |= words
+    subjects = frame["subject"].to_numpy()
+    text_words = {ttm: set(_tokens(str(txt), stop)) for ttm, txt in (known or {}).items()}
+    own, language, on_known = known_words(text_words, subjects, X, terms)
 
     ok = labels >= 0
     enough = _shown_groups(labels[ok], who[ok], privacy.k_comments, k)
@@ -566,7 +524,9 @@ def extract_themes(
         order = [i for i in np.argsort(-H[t], kind="stable")[:10] if H[t, i] > 0]
         top = [str(terms[i]) for i in order]
         score = float((np.sum(tone[idx] == "positive") - np.sum(tone[idx] == "negative")) / len(idx))
-        match = _match_known(top, H[t, order], known_words) if known is not None else None
+        match = None
+        if known:
+            match = _match_known(top, H[t, order], own, language, on_known[idx], subjects[idx])
         rows.append(
             {
                 "theme_id": theme_id,

@@ -527,7 +527,8 @@ PLANTED: dict = {
         "invited": 4,
         "responded": 3,
     },
-    # a new candidate Thing That Matters, not in the template, surfaced in comments
+    # a new candidate Thing That Matters surfaced in Resolve comments: none of the Things That Matter Resolve asks
+    # about (the template measures continuity of key people, PPL-03 under "people", only from Solve on)
     "theme": {
         "name": "staff turnover, handover and onboarding",
         "pattern": r"(?i)hand ?over|onboard|new (?:starter|joiner)s?|induction|turnover",
