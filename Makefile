@@ -27,8 +27,14 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils > /dev/null; }
 
-store: $(STAMP)
+SAMPLES := $(wildcard data/samples/*.csv)
+
+# the store is rebuilt only when the sample tables (or the installation) are newer than it
+$(STORE): $(SAMPLES) $(STAMP)
 	$(BIN)/valuekit import data/samples --store $(STORE) --replace
+	@touch $(STORE)
+
+store: $(STORE)
 
 demo: store
 	$(BIN)/valuekit info --store $(STORE)
