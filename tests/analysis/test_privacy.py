@@ -478,3 +478,64 @@ def test_when_no_atom_is_below_k_the_full_protection_hides_nothing(cells, extra,
     groups, hidden = privacy._patterns(key, key, view, tuple(atoms["n"].astype(float)), k)
     assert not hidden.any()
     assert privacy._group_set(key, key, view, len(atoms)) == {g.tobytes() for g in groups}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    shown=st.lists(st.lists(st.booleans(), min_size=7, max_size=7), min_size=1, max_size=9),
+    n=st.lists(st.integers(0, 6), min_size=7, max_size=7),
+    k=st.integers(2, 8),
+)
+def test_the_enumeration_of_small_unions_finds_exactly_the_derivable_ones(shown, n, k):
+    """``_unions_in_span`` (which lets ``_small_union`` skip its MILP when it finds none) lists exactly the
+    unions of cells below k that the shown groups determine, by brute force; or declines (None)."""
+    from valuekit.analysis import privacy
+
+    S, n = np.array(shown, float), np.array(n, float)
+    basis = privacy._basis(S)
+    if not (n < k).any():
+        return
+    found = privacy._unions_in_span(basis, n, k)
+    if found is None:
+        return
+    truth = set()
+    for bits in itertools.product([0.0, 1.0], repeat=len(n)):
+        x = np.array(bits)
+        if x.any() and not (x * (n >= k)).any() and x @ n < k and privacy._in_span(basis, x):
+            truth.add(tuple(x))
+    assert {tuple(x) for x in found} == truth
+
+
+# HiGHS (with presolve) answers "unbounded or infeasible" for this feasible problem: atoms 6 and 7 (one
+# respondent together) are shown group 1 - group 2 - group 5. The gate must find them either way.
+_HIGHS_MISS = (
+    [[0, 0, 0, 1, 1, 0, 1, 1], [0, 0, 0, 1, 0, 0, 0, 0], [1, 1, 0, 0, 0, 0, 1, 1], [0, 0, 0, 0, 0, 1, 1, 0],
+     [0, 0, 0, 0, 1, 0, 0, 0]],
+    [7, 2, 1, 5, 2, 5, 0, 1],
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("enumerate_first", [True, False])
+def test_a_small_union_the_solver_misses_with_presolve_is_still_found(monkeypatch, enumerate_first):
+    from valuekit.analysis import privacy as gate
+
+    if not enumerate_first:  # the MILP route alone: its retry without presolve must find it
+        monkeypatch.setattr(gate, "_unions_in_span", lambda *a: None)
+    S, n = np.array(_HIGHS_MISS[0], float), np.array(_HIGHS_MISS[1], float)
+    x = gate._small_union(S, gate._basis(S), n, 2)
+    assert x is not None, "a derivable union of fewer than k respondents went unnoticed"
+    assert x @ n < 2 and x.sum() >= 1 and gate._in_span(gate._basis(S), x)
+
+
+def test_when_the_solver_cannot_tell_the_gate_hides_what_touches_a_small_atom(monkeypatch):
+    from valuekit.analysis import privacy as gate
+
+    def unsure(*args, **kwargs):
+        raise gate._Unsure("test")
+
+    monkeypatch.setattr(gate, "_small_union", unsure)
+    masks = np.array(_HIGHS_MISS[0], bool)
+    n = np.array(_HIGHS_MISS[1], float)
+    hidden = gate._protect(masks, n, 2, masks @ n < 2, np.ones(len(masks), bool), np.zeros(len(masks)))
+    touches = masks[:, n < 2].any(axis=1)
+    assert (hidden == touches).all()

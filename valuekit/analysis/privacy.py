@@ -53,7 +53,13 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import Bounds, LinearConstraint, milp
+import scipy.linalg
+from scipy.optimize import milp
+
+try:  # HiGHS as scipy bundles it, called without milp's input checks (private: milp is the fallback)
+    from scipy.optimize._highspy import _core as _highs
+except ImportError:  # pragma: no cover - a scipy that moved it
+    _highs = None
 
 from ..config import Privacy
 from ._gate_cache import cached_pattern
@@ -360,33 +366,95 @@ def _protect(masks, n, k, hidden, candidate, fine) -> np.ndarray:
         basis = _basis(S)
         x = next((M[i] for i in sensitive if _in_span(basis, M[i])), None)
         if x is None:
-            x = _small_union(S, basis, n, k)
+            try:
+                x = _small_union(S, basis, n, k)
+            except _Unsure:  # the solver could not tell: hide what could reveal a small atom, and stop
+                touches = (M @ (n < k).astype(float)) > 0
+                hidden |= candidate & touches if candidate.all() else candidate
+                _LIMITS_HIT[0] += 1  # not a pattern to keep: a later run may solve it
+                break
         if x is None:
             break
         hidden[_complement(x, S, shown, candidate, cost)] = True
     return hidden
 
 
-def _milp(c, integrality, bounds, constraints):
-    """:func:`scipy.optimize.milp` with HiGHS's unconditional C-level debug line (on descriptor 1) silenced;
-    a solve stopped by its time or iteration limit (status 1) is counted in :data:`_LIMITS_HIT`."""
-    res = _solve(c, dict(integrality=integrality, bounds=bounds, constraints=constraints,
-                         options={"time_limit": 60}))  # fmt: skip
-    if res.status == 1:
+class _Unsure(Exception):
+    """The solver neither found a small derivable union nor proved there is none."""
+
+
+def _milp(c, integrality, lb, ub, A, lo, hi, presolve: bool = True) -> tuple[int, np.ndarray | None]:
+    """Minimise ``c · v`` subject to ``lo ≤ A v ≤ hi``, ``lb ≤ v ≤ ub``, ``v`` integer where ``integrality``:
+    (status, v or None) with :func:`scipy.optimize.milp`'s status codes. HiGHS is called as ``milp`` calls it
+    (same matrix, bounds and options, so the same answers), without its input checks, and its unconditional
+    C-level debug line (on descriptor 1) is silenced; a solve stopped by its time or iteration limit
+    (status 1) is counted in :data:`_LIMITS_HIT`."""
+    c, lb, ub, lo, hi = (np.asarray(a, float) for a in (c, lb, ub, lo, hi))
+    integrality = np.asarray(integrality, np.uint8)
+    run = _run_highs if _highs is not None else _run_milp
+    status, x = _silenced(run, c, integrality, lb, ub, A, lo, hi, presolve)
+    if status == 1:
         _LIMITS_HIT[0] += 1
-    return res
+    return status, x
 
 
-def _solve(c, kw):
+def _csc(A: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``A``'s nonzeros by column, rows in order: what ``scipy.sparse.csc_array(A)`` holds."""
+    rows_t = A.T
+    col, row = np.nonzero(rows_t)
+    indptr = np.zeros(A.shape[1] + 1, np.int64)
+    np.cumsum(np.bincount(col, minlength=A.shape[1]), out=indptr[1:])
+    return indptr, row, np.ascontiguousarray(rows_t[col, row], float)
+
+
+def _run_highs(c, integrality, lb, ub, A, lo, hi, presolve: bool = True) -> tuple[int, np.ndarray | None]:
+    h = _highs
+    indptr, indices, data = _csc(A)
+    lp = h.HighsLp()
+    lp.num_col_, lp.num_row_ = c.size, hi.size
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = c.size, hi.size
+    lp.a_matrix_.format_ = h.MatrixFormat.kColwise
+    lp.col_cost_, lp.col_lower_, lp.col_upper_, lp.row_lower_, lp.row_upper_ = c, lb, ub, lo, hi
+    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = indptr, indices, data
+    lp.integrality_ = [h.HighsVarType(int(i)) for i in integrality]
+    solver, options = h._Highs(), h.HighsOptions()
+    options.log_to_console = False  # milp's options: disp=False and our time limit
+    options.time_limit = 60.0
+    if not presolve:
+        options.presolve = "off"
+    if solver.passOptions(options) == h.HighsStatus.kError or solver.passModel(lp) == h.HighsStatus.kError:
+        return 4, None
+    if solver.run() == h.HighsStatus.kError:
+        return 4, None
+    model, ms = solver.getModelStatus(), h.HighsModelStatus
+    status = {ms.kOptimal: 0, ms.kTimeLimit: 1, ms.kIterationLimit: 1, ms.kInfeasible: 2}.get(model, 4)
+    if model == ms.kOptimal or (
+        model in (ms.kTimeLimit, ms.kIterationLimit, ms.kSolutionLimit)
+        and solver.getInfo().objective_function_value != h.kHighsInf
+    ):
+        return status, np.array(solver.getSolution().col_value)
+    return status, None
+
+
+def _run_milp(c, integrality, lb, ub, A, lo, hi, presolve: bool = True) -> tuple[int, np.ndarray | None]:
+    from scipy.optimize import Bounds, LinearConstraint
+
+    options = {"time_limit": 60, **({} if presolve else {"presolve": False})}
+    res = milp(c, integrality=integrality, bounds=Bounds(lb, ub), constraints=[LinearConstraint(A, lo, hi)],
+               options=options)  # fmt: skip
+    return res.status, res.x
+
+
+def _silenced(solve, *args):
     try:
         sys.stdout.flush()
         saved = os.dup(1)
     except (OSError, ValueError):  # no real stdout (some notebook frontends): nothing to silence
-        return milp(c, **kw)
+        return solve(*args)
     with open(os.devnull, "w") as null:
         os.dup2(null.fileno(), 1)
         try:
-            return milp(c, **kw)
+            return solve(*args)
         finally:
             os.dup2(saved, 1)
             os.close(saved)
@@ -404,28 +472,80 @@ def _in_span(basis: np.ndarray, x: np.ndarray) -> bool:
 
 
 def _small_union(S: np.ndarray, basis: np.ndarray, n: np.ndarray, k: int) -> np.ndarray | None:
-    """A union of atoms with fewer than k respondents that the shown groups determine, or None (exact, by MILP)."""
+    """A union of atoms with fewer than k respondents that the shown groups determine, or None (exact, by MILP;
+    a cheap enumeration, :func:`_unions_in_span`, first proves most "none" answers without it)."""
     small = n < k
     if not small.any():
         return None
+    found = _unions_in_span(basis, n, k)
+    if found is not None:  # exact: every small union the shown groups determine (none, or these)
+        return found[0] if found else None
     m, s = len(n), len(S)
     is_x = np.r_[np.ones(m), np.zeros(s)]
-    cons = [
-        LinearConstraint(np.hstack([-np.eye(m), S.T]), 0, 0),  # x is a combination of shown groups
-        LinearConstraint(is_x[None], 1, np.inf),  # at least one atom
-        LinearConstraint(np.r_[n, np.zeros(s)][None], -np.inf, k - 1),  # fewer than k respondents
-    ]
-    bounds = Bounds(np.r_[np.zeros(m), np.full(s, -np.inf)], np.r_[small.astype(float), np.full(s, np.inf)])
+    A = np.vstack([
+        np.hstack([-np.eye(m), S.T]),  # x is a combination of shown groups
+        is_x[None],  # at least one atom
+        np.r_[n, np.zeros(s)][None],  # fewer than k respondents
+    ])  # fmt: skip
+    lo, hi = np.r_[np.zeros(m), 1, -np.inf], np.r_[np.zeros(m), np.inf, k - 1]
+    lb, ub = np.r_[np.zeros(m), np.full(s, -np.inf)], np.r_[small.astype(float), np.full(s, np.inf)]
     for _ in range(20):
-        res = _milp(np.zeros(m + s), is_x, bounds, cons)
-        if res.x is None:
-            return None
-        x = np.round(res.x[:m])
+        status, v = _milp(np.zeros(m + s), is_x, lb, ub, A, lo, hi)
+        if v is None and status != 2:  # HiGHS's presolve can answer "unbounded or infeasible" wrongly
+            status, v = _milp(np.zeros(m + s), is_x, lb, ub, A, lo, hi, presolve=False)
+        if v is None:
+            if status == 2:  # proved: no such union
+                return None
+            raise _Unsure(f"HiGHS status {status}")
+        x = np.round(v[:m])
         if _in_span(basis, x):
             return x
         # a numerical ghost: exclude it and look again
-        cons.append(LinearConstraint(np.r_[2 * x - 1, np.zeros(s)][None], -np.inf, x.sum() - 1))
+        A = np.vstack([A, np.r_[2 * x - 1, np.zeros(s)][None]])
+        lo, hi = np.r_[lo, -np.inf], np.r_[hi, x.sum() - 1]
     return None
+
+
+def _unions_in_span(basis: np.ndarray, n: np.ndarray, k: int) -> list[np.ndarray] | None:
+    """Every set of atoms with fewer than k respondents that passes :func:`_in_span` (what :func:`_small_union`'s
+    MILP looks for), or None when this cheap exact enumeration cannot be sure to find them all.
+
+    Such a set ``x`` (0/1 on the small atoms ``T``) has ``|P x| < 1e-6`` for ``P`` the projection off the
+    span, so it lies within ``δ`` of ``Z``, the null space of ``P``'s columns ``T``. Each vector of ``Z`` is
+    fixed by its values at ``d`` pivot atoms (``z = c · R``), so ``x`` is within ``δ (1 + |R|)`` of
+    ``x[pivots] · R``: trying every nonzero 0/1 ``c`` (``2^d - 1``, ``d`` small) finds every such ``x``.
+    The list may hold near misses; they are weeded out with :func:`_in_span` (and then the list is None).
+    """
+    small = n < k
+    m, t = len(n), int(small.sum())
+    Q = -(basis.T @ basis[:, small])
+    Q[np.flatnonzero(small), np.arange(t)] += 1.0  # P's columns T
+    _, sv, vt = np.linalg.svd(Q, full_matrices=True)
+    sv = np.r_[sv, np.zeros(t - len(sv))]
+    null, clear = sv <= 1e-9, sv > 1e-4
+    d = int(null.sum())
+    if not (null | clear).all() or d > 12:  # no clear gap, or too many to try: ask the MILP
+        return None
+    if d == 0:
+        return []
+    Z = vt[null]
+    pivots = scipy.linalg.qr(Z, pivoting=True, mode="r")[1][:d]
+    R = np.linalg.solve(Z[:, pivots], Z)
+    delta = np.sqrt(m) * 1e-6 / sv[clear].min(initial=np.inf)
+    if delta * (1 + np.abs(R).sum(axis=0).max()) >= 0.25:
+        return None
+    c = (np.arange(1, 2**d)[:, None] >> np.arange(d)) & 1
+    W = c @ R
+    X = np.round(W)
+    found = (np.abs(W - X) < 0.25).all(axis=1) & ((X == 0) | (X == 1)).all(axis=1) & (X @ n[small] < k - 0.5)
+    unions = []
+    for row in X[found]:
+        x = np.zeros(m)
+        x[small] = row
+        if not _in_span(basis, x):  # a near miss: leave it to the MILP
+            return None
+        unions.append(x)
+    return unions
 
 
 def _complement(x, S, shown, candidate, cost) -> np.ndarray:
@@ -437,17 +557,19 @@ def _complement(x, S, shown, candidate, cost) -> np.ndarray:
     """
     m, s = S.shape[1], len(S)
     cand = candidate[shown].astype(float)
+    c, integrality = np.r_[np.zeros(m), cost[shown]], np.r_[np.zeros(m), np.ones(s)]
+    lo, hi = np.r_[1.0, np.full(s, -np.inf), np.zeros(s)], np.r_[1.0, np.zeros(s), np.full(s, np.inf)]
     for bound in (1.0, float(m)):  # |y| ≤ 1 fits table patterns (±1 perturbations); looser only if needed
         size = bound * S.sum(axis=1)  # the most h · y can be: big-M per row, as small as it can be
-        cons = [
-            LinearConstraint(np.r_[x, np.zeros(s)][None], 1, 1),
-            LinearConstraint(np.hstack([S, -np.diag(size)]), -np.inf, 0),
-            LinearConstraint(np.hstack([S, np.diag(size)]), 0, np.inf),
-        ]
-        bounds = Bounds(np.r_[np.full(m, -bound), np.zeros(s)], np.r_[np.full(m, bound), cand])
-        res = _milp(np.r_[np.zeros(m), cost[shown]], np.r_[np.zeros(m), np.ones(s)], bounds, cons)
-        if res.x is not None:
-            hide = res.x[m:] > 0.5
+        A = np.vstack([
+            np.r_[x, np.zeros(s)][None],
+            np.hstack([S, -np.diag(size)]),
+            np.hstack([S, np.diag(size)]),
+        ])  # fmt: skip
+        lb, ub = np.r_[np.full(m, -bound), np.zeros(s)], np.r_[np.full(m, bound), cand]
+        _, v = _milp(c, integrality, lb, ub, A, lo, hi)
+        if v is not None:
+            hide = v[m:] > 0.5
             if hide.any() and not _in_span(_basis(S[~hide]), x):
                 return shown[hide]
     # fall back to the cheapest candidate touching x (always progress; never reached in practice)
