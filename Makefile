@@ -5,12 +5,13 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 STORE  ?= .valuekit/valuekit.duckdb
 
-.PHONY: demo test lint format store sample clean help chromium reports
+.PHONY: demo test lint format store sample clean help chromium reports dashboard
 
 help:
-	@echo "make demo     set up, build the store from data/samples/, summarise the portfolio, build every report"
-	@echo "make reports  build (or bring up to date) the reports in reports/, listed in reports/index.html"
-	@echo "make test     set up (with test extras), lint, and run the whole test suite"
+	@echo "make demo       set up, build the store from data/samples/, summarise the portfolio, build every report"
+	@echo "make reports    build (or bring up to date) the reports in reports/, listed in reports/index.html"
+	@echo "make dashboard  set up, build the store, serve the stakeholder dashboards at http://127.0.0.1:8866/"
+	@echo "make test       set up (with test extras), lint, and run the whole test suite"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +44,10 @@ demo: store
 	@echo
 	$(MAKE) --no-print-directory reports
 
+# Voila over notebooks/dashboards/ only, on 127.0.0.1:8866 (Ctrl-C stops it)
+dashboard: store
+	$(BIN)/valuekit dashboard --store $(STORE)
+
 # one client-ready report per relationship × cycle, and the portfolio; up-to-date reports are skipped
 reports: store
 	$(BIN)/valuekit report --all --store $(STORE) --out reports
@@ -61,7 +66,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix $(LINTED)
 
 test: lint chromium
-	$(BIN)/python -m pytest -q -n 2 tests
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup tests
 	$(BIN)/python -m pytest -q --nbval-lax notebooks/
 
 clean:
