@@ -421,10 +421,13 @@ def _build_with_progress(specs, out, **options):
         return build_reports(specs, out, on_start=started, on_report=done, **options)
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the CLI, turning valuekit's errors into one plain line on stderr and exit code 2."""
+def main(
+    argv: list[str] | None = None, command: click.Command | None = None, prog_name: str = "valuekit"
+) -> None:
+    """Entry point: run the CLI (or one ``command`` of it on its own), turning valuekit's errors into one plain
+    line on stderr and exit code 2."""
     try:
-        cli.main(args=argv, prog_name="valuekit", standalone_mode=False)
+        (command or cli).main(args=argv, prog_name=prog_name, standalone_mode=False)
     except ValuekitError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)

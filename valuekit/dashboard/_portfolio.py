@@ -35,7 +35,7 @@ from ._html import (
     table_html,
     tile,
 )
-from ._style import CSS
+from ._style import CSS, tile_grid
 from ._tokens import load_secret, sign
 from ._view import PortfolioView, portfolio_view
 
@@ -134,14 +134,7 @@ class PortfolioDashboard:
         bar = widgets.HBox([self.kind, self.thing, self.pick, self.open, self.status],
                            layout=widgets.Layout(flex_flow="row wrap"))  # fmt: skip
         bar.add_class("vk-filters")
-        self.tiles = {name: widgets.HTML() for name in _ORDER}
-        for name, w in self.tiles.items():
-            w.add_class("vk-tile" if name != "summary" else "vk-summary")
-            w.add_class(f"vk-{name}")
-            if name in _WIDE:
-                w.add_class("vk-wide")
-        grid = widgets.Box([self.tiles[n] for n in _ORDER])
-        grid.add_class("vk-grid")
+        self.tiles, grid = tile_grid(_ORDER, _WIDE)
         self.footer = widgets.HTML()
         self.root.children = (style, self.header, bar, grid, self.footer)
         self._show_view()

@@ -26,7 +26,7 @@ from ._access import Access, relationship_access
 from ._errors import log_error
 from ._html import cycle_name, error_html, human, message_html, render_safely
 from ._select import ALL, DEPENDS, Filters
-from ._style import CSS
+from ._style import CSS, tile_grid
 from ._tiles import TILES, footer_html, header_html
 from ._view import RelationshipView, relationship_view
 
@@ -145,14 +145,7 @@ class RelationshipDashboard:
         controls += [self.cycle, self.party, self.level, self.function, self.thing, self.status]
         bar = widgets.HBox(controls, layout=widgets.Layout(flex_flow="row wrap"))
         bar.add_class("vk-filters")
-        self.tiles = {name: widgets.HTML() for name in _ORDER}
-        for name, w in self.tiles.items():
-            w.add_class("vk-tile" if name != "summary" else "vk-summary")
-            w.add_class(f"vk-{name}")
-            if name in _WIDE:
-                w.add_class("vk-wide")
-        grid = widgets.Box([self.tiles[n] for n in _ORDER])
-        grid.add_class("vk-grid")
+        self.tiles, grid = tile_grid(_ORDER, _WIDE)
         self.footer = widgets.HTML()
         self.root.children = (style, self.header, bar, grid, self.footer)
         self._show_view()

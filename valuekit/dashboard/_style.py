@@ -141,3 +141,19 @@ table.vk-heat { border-collapse: separate; border-spacing: 2px; font-size: 13px;
 .vk-open { display: flex; align-items: flex-end; gap: 10px; }
 .vk-bench td.vk-cell { min-width: 64px; }
 """
+
+
+def tile_grid(order, wide) -> tuple[dict, object]:
+    """One HTML widget per tile name in ``order`` (``"summary"`` styled as the summary strip, the names in
+    ``wide`` spanning the grid), and the grid box holding them in that order; :data:`CSS` lays them out."""
+    import ipywidgets as widgets
+
+    tiles = {name: widgets.HTML() for name in order}
+    for name, w in tiles.items():
+        w.add_class("vk-tile" if name != "summary" else "vk-summary")
+        w.add_class(f"vk-{name}")
+        if name in wide:
+            w.add_class("vk-wide")
+    grid = widgets.Box([tiles[n] for n in order])
+    grid.add_class("vk-grid")
+    return tiles, grid

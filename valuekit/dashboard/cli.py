@@ -153,14 +153,6 @@ def warm(relationships, cycles, portfolio, reference_date, quiet, store_path) ->
 
 def main(argv: list[str] | None = None) -> None:
     """``python -m valuekit.dashboard``: the group on its own, errors as one plain line."""
-    try:
-        dashboard.main(args=argv, prog_name="valuekit dashboard", standalone_mode=False)
-    except ValuekitError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        sys.exit(130)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
+    from ..cli import main as run
+
+    run(argv, command=dashboard, prog_name="valuekit dashboard")
