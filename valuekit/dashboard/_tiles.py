@@ -453,7 +453,8 @@ def findings_html(view: RelationshipView, f: Filters, top: int = 10) -> str:
 def themes_html(view: RelationshipView) -> str:
     lead = (
         "What people wrote, grouped into themes; a theme that matches no Thing That Matters is a candidate new "
-        f"one. Quotes are redacted; no theme rests on fewer than {view.k_comments} people."
+        f"one. Quotes are redacted; no theme rests on fewer than {view.k_comments} people. About the whole "
+        "relationship."
     )
     themes = view.themes
     if themes is None:
