@@ -363,3 +363,17 @@ def test_reports_built_on_a_dask_cluster_come_back_to_out(store_path, tmp_path, 
     assert "planted failure in wexford-polaris" in failed.error
     assert failed.spec.path(".ipynb").is_file() and not failed.spec.path(".html").exists()
     assert "1 of 2 reports ready" in (out / "index.html").read_text()
+
+
+def test_pdf_is_printed_beside_the_report_and_listed(store_path, tmp_path, notebooks):
+    out = tmp_path / "reports"
+    specs = plan_reports(
+        store_path, out, relationships=SMALL[:1], cycles=["resolve"], formats="pdf", notebooks_dir=notebooks
+    )
+    assert specs[0].formats == ("html", "pdf")  # the PDF is printed from the HTML, so both are written
+    [outcome] = build_reports(specs, out).outcomes
+    assert outcome.status == "ok", outcome.error
+    pdf = specs[0].path(".pdf")
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert json.loads(specs[0].path(".manifest.json").read_text())["files"]["pdf"] == pdf.name
+    assert f'href="{SMALL[0]}/{pdf.name}"' in (out / "index.html").read_text()
