@@ -13,7 +13,6 @@ can be cached on disk (:mod:`._cache`) and handed to a page that is locked to on
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import os
 from collections.abc import Mapping
@@ -23,6 +22,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..analysis._gate_cache import store_gate_cache
 from ..analysis._shared import sharing
 from ..analysis.change import compare_cycles
 from ..analysis.data import load_relationship
@@ -46,11 +46,6 @@ from ..notebook import ensure_sample_store
 from ..schemas import COMMON_LEVELS
 from ..store import Store
 from ._cache import cache_dir, cached
-
-try:  # the privacy gate's own cache of suppression patterns beside the store, where this valuekit has one
-    from ..analysis._gate_cache import store_gate_cache
-except ImportError:  # pragma: no cover - an older analysis layer: patterns are solved again
-    store_gate_cache = None  # type: ignore[assignment]
 
 __all__ = [
     "FILTERS",
@@ -162,7 +157,7 @@ def build_relationship_view(
         raise NotFoundError("cycle with responses", cycle, cycles, where=f"relationship {relationship_id!r}")
     full = load_relationship(store, relationship_id)
     kw = {"privacy": privacy}
-    with sharing(), _gate_patterns(store):
+    with sharing(), store_gate_cache(store.path):
         result = analyse(full, relationship_id, cycle, privacy=privacy)
         data, prev = result.data, result.stamp["previous_cycle"]
         per = {
@@ -214,13 +209,6 @@ def build_relationship_view(
         k=privacy.k,
         k_comments=privacy.k_comments,
     )
-
-
-def _gate_patterns(store: Store):
-    """Share the privacy gate's solved patterns with every other process reading this store (notebooks, reports)."""
-    if store_gate_cache is None:
-        return contextlib.nullcontext()
-    return store_gate_cache(store.path)
 
 
 def _bare(table: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -275,7 +263,7 @@ def build_portfolio_view(
 ) -> PortfolioView:
     """Compute the portfolio's tables, as ``notebooks/04_portfolio`` does, for one kind of cycle compared."""
     ref = str(pd.Timestamp(reference_date or date.today()).date())
-    with _gate_patterns(store):
+    with store_gate_cache(store.path):
         return _portfolio(store, cycle_kind, ref, privacy)
 
 

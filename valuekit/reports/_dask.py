@@ -10,12 +10,12 @@ checkout and a copy of the store at the same place).
 
 from __future__ import annotations
 
-import os
 import tempfile
 import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from .._files import write_atomic
 from .runner import JobResult, ReportError
 
 _RESULT_FIELDS = ("status", "seconds", "error", "cell_index", "ename", "evalue", "signal", "exit_code", "pid")
@@ -109,12 +109,4 @@ def _write_back(folder: Path, files: dict[str, bytes]) -> None:
         path = (folder / name).resolve()
         if not path.is_relative_to(folder):
             raise ReportError(f"a Dask worker returned a file outside {folder}: {name}")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(path, data)

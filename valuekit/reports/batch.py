@@ -31,13 +31,13 @@ import hashlib
 import html
 import json
 import os
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from valuekit._files import write_atomic
 from valuekit._version import __version__
 from valuekit.config import NOTEBOOKS_DIR, TEMPLATES_DIR
 from valuekit.errors import NotFoundError, ValuekitError
@@ -339,15 +339,23 @@ def read_manifest(spec: ReportSpec) -> dict | None:
         return None
 
 
-def is_up_to_date(spec: ReportSpec) -> bool:
-    """The last build of this report succeeded, from the same inputs, and its files are all there."""
+def up_to_date_manifest(spec: ReportSpec) -> dict | None:
+    """The manifest of the last build of this report if it succeeded, from the same inputs, and its files are
+    all there; else None."""
     manifest = read_manifest(spec)
-    return bool(
+    if (
         manifest
         and manifest.get("status") == "ok"
         and manifest.get("inputs_hash") == spec.inputs_hash
         and all(path.is_file() for path in spec.outputs.values())
-    )
+    ):
+        return manifest
+    return None
+
+
+def is_up_to_date(spec: ReportSpec) -> bool:
+    """The last build of this report succeeded, from the same inputs, and its files are all there."""
+    return up_to_date_manifest(spec) is not None
 
 
 def _write_manifest(spec: ReportSpec, outcome: ReportOutcome, started: str) -> None:
@@ -367,26 +375,7 @@ def _write_manifest(spec: ReportSpec, outcome: ReportOutcome, started: str) -> N
         "inputs": spec.inputs,
         "inputs_hash": spec.inputs_hash,
     }
-    _write_atomic(spec.path(".manifest.json"), json.dumps(manifest, indent=2, default=str) + "\n")
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o666 & ~_umask())  # as open() would create it, not mkstemp's 0600
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+    write_atomic(spec.path(".manifest.json"), json.dumps(manifest, indent=2, default=str) + "\n")
 
 
 def _now() -> str:
@@ -444,8 +433,8 @@ def _build(specs, out, began, workers, timeout, force, scheduler, on_start, on_r
     outcomes: dict[int, ReportOutcome] = {}
     todo: list[int] = []
     for i, spec in enumerate(specs):
-        if not force and is_up_to_date(spec):
-            manifest = read_manifest(spec) or {}
+        manifest = None if force else up_to_date_manifest(spec)
+        if manifest is not None:
             files = {name: str(spec.folder / name_) for name, name_ in manifest.get("files", {}).items()}
             outcomes[i] = ReportOutcome(spec, "skipped", 0.0, None, files)
         else:
@@ -527,9 +516,6 @@ def _job(spec: ReportSpec) -> tuple:
     context = {"cover": spec.cover, "html": spec.path(".html").name}
     if "pdf" in spec.formats:
         context["pdf"] = spec.path(".pdf").name
-    for path in spec.outputs.values():  # nothing of an earlier build may pass for this one's
-        if path.suffix != ".ipynb":
-            path.unlink(missing_ok=True)
     return (spec.notebook, spec.path(".ipynb"), spec.parameters, context)
 
 
@@ -604,7 +590,7 @@ def write_index(out: str | os.PathLike) -> Path:
         version=__version__,
     )
     path = out / "index.html"
-    _write_atomic(path, page)
+    write_atomic(path, page)
     return path
 
 
@@ -683,10 +669,3 @@ footer {{ margin-top: 2rem; color: #7b8794; font-size: .8rem; }}
 is the executed analysis, kept for audit.</footer>
 </body></html>
 """
-
-
-def outcome_dict(outcome: ReportOutcome) -> dict:
-    """An outcome as plain data (for ``--json``-style output and logs)."""
-    data = asdict(outcome)
-    data["spec"] = {"report": outcome.spec.key, "notebook": str(outcome.spec.notebook)}
-    return data

@@ -23,10 +23,8 @@ from __future__ import annotations
 
 import os
 import platform
-import secrets
 import signal
 from contextlib import contextmanager
-from pathlib import Path
 
 import nbformat
 from papermill.engines import Engine, NotebookExecutionManager, papermill_engines
@@ -34,6 +32,7 @@ from papermill.exceptions import PapermillException
 from papermill.iorw import write_ipynb
 from papermill.log import logger
 
+from .._files import write_atomic
 from ._shell import CellOutputs, fresh_shell
 from .runner import JobResult, run_notebooks
 
@@ -71,17 +70,7 @@ def write_notebook_atomic(nb: nbformat.NotebookNode, path: str | os.PathLike) ->
     The notebook goes to a temporary file in the same folder, then replaces *path* in one step
     (:func:`os.replace`), so a process killed mid-write leaves no truncated file at *path*.
     """
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    # os.open rather than mkstemp: the file gets the usual permissions (umask), not 0600
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            nbformat.write(nb, f)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, nbformat.writes(nb))
 
 
 @contextmanager

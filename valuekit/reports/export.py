@@ -46,6 +46,7 @@ from urllib.parse import unquote
 
 import nbformat
 
+from .._files import write_atomic
 from .._version import __version__
 from ..config import TEMPLATES_DIR
 from ..errors import ValuekitError
@@ -514,21 +515,9 @@ def _align_numbers(table) -> None:
 def _write_atomic(path: Path, data: bytes) -> Path:
     """Write ``data`` to a temporary file beside ``path``, then move it into place in one step."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-        # os.open rather than mkstemp: the report gets the usual permissions (umask), not 0600
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        return write_atomic(path, data)
     except OSError as exc:
         raise ExportError(f"{path}: cannot write the report ({exc.strerror or exc})") from exc
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise ExportError(f"{path}: cannot write the report ({exc.strerror or exc})") from exc
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
 
 
 # -- PDF ----------------------------------------------------------------------------------------------------
