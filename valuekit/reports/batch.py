@@ -34,7 +34,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from valuekit._files import write_atomic
@@ -318,6 +318,13 @@ def _cycle_label(cycle_id: str) -> str:
 
 
 def _sha256_file(path: Path) -> str:
+    stat = path.stat()
+    return _sha256_of(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=256)
+def _sha256_of(path: Path, mtime_ns: int, size: int) -> str:
+    """Hashed once per version of the file (the notebook and template files are shared by many reports)."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
@@ -326,7 +333,7 @@ def _template_hash() -> str:
     if REPORT_TEMPLATES.is_dir():
         for path in sorted(p for p in REPORT_TEMPLATES.rglob("*") if p.is_file()):
             h.update(str(path.relative_to(REPORT_TEMPLATES)).encode())
-            h.update(path.read_bytes())
+            h.update(_sha256_file(path).encode())
     return h.hexdigest()
 
 
