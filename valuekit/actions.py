@@ -30,7 +30,7 @@ import pandas as pd
 
 from .analysis.change import ACTION_COLUMNS, action_effects
 from .analysis.data import RelationshipData
-from .analysis.privacy import DEFAULT_PRIVACY
+from .analysis.privacy import DEFAULT_PRIVACY, SuppressionLog
 from .config import Privacy
 from .errors import NotFoundError, ValuekitError
 from .schemas import LEVEL_LABELS, LEVELS, columns, validate_table
@@ -261,5 +261,5 @@ def action_progress(
     for col in ("n_targets", "n_untargeted"):
         out[col] = out[col].astype("Int64")
     out["suppressed_reason"] = out["suppressed_reason"].where(out["suppressed"], np.nan)
-    out.attrs["suppression_log"] = log
+    out.attrs["suppression_log"] = SuppressionLog(log)
     return out

@@ -92,8 +92,9 @@ def _show_figures_inline() -> None:
     """Let a chart be a cell's last expression in any kernel: register a PNG display for Figures.
 
     valuekit's charts are Figures made without ``pyplot`` (:mod:`valuekit.plots`), so a kernel whose inline
-    backend was never switched on (nothing imported ``pyplot`` and drew) would show only ``<Figure …>``. Does
-    nothing outside IPython, or where a Figure display is already registered (``%matplotlib inline``).
+    backend was never switched on (nothing imported ``pyplot`` and drew) would show only ``<Figure …>``; a
+    Figure display already registered (``%matplotlib inline``) is kept. valuekit's own charts are shown whole
+    (:func:`valuekit.plots._style.show_charts_whole`). Does nothing outside IPython.
     """
     try:
         from IPython import get_ipython
@@ -107,9 +108,12 @@ def _show_figures_inline() -> None:
     from IPython.core.pylabtools import print_figure
     from matplotlib.figure import Figure
 
+    from .plots._style import show_charts_whole
+
     png = shell.display_formatter.formatters["image/png"]
     if Figure not in png.type_printers:
         png.for_type(Figure, partial(print_figure, fmt="png", base64=True))
+    show_charts_whole(shell)
 
 
 _show_figures_inline()

@@ -150,11 +150,16 @@ def test_previous_cycle_choices(store):
 def test_shared_results_are_copies_and_only_inside_a_session(store):
     data = sample_data(store, REL, "solve")
     with _shared.sharing():
-        first = score_codes(data, "side")
+        first = score_codes(data, ["side", "common_level"])
         first.loc[:, "mean"] = -1.0
-        first.attrs["suppression_log"].append({"what": "tampered"})
-        again = score_codes(data, "side")
+        log = first.attrs["suppression_log"]
+        assert log, "the sample hides some side × level groups"
+        with pytest.raises((AttributeError, TypeError)):
+            log.append({"what": "tampered"})  # the log is shared between copies, so it cannot change
+        with pytest.raises(TypeError, match="read-only"):
+            log[0]["what"] = "tampered"
+        again = score_codes(data, ["side", "common_level"])
     assert (again["mean"].dropna() >= 1).all()
-    assert {"what": "tampered"} not in again.attrs["suppression_log"]
-    pd.testing.assert_frame_equal(again, score_codes(data, "side"))
+    assert all(e["what"] != "tampered" for e in again.attrs["suppression_log"])
+    pd.testing.assert_frame_equal(again, score_codes(data, ["side", "common_level"]))
     assert not _shared.active()

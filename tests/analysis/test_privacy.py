@@ -539,3 +539,38 @@ def test_when_the_solver_cannot_tell_the_gate_hides_what_touches_a_small_atom(mo
     hidden = gate._protect(masks, n, 2, masks @ n < 2, np.ones(len(masks), bool), np.zeros(len(masks)))
     touches = masks[:, n < 2].any(axis=1)
     assert (hidden == touches).all()
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    rows=st.lists(st.lists(st.booleans(), min_size=6, max_size=6), min_size=2, max_size=10),
+    costs=st.lists(st.integers(1, 30), min_size=10, max_size=10),
+    candidate=st.lists(st.booleans(), min_size=10, max_size=10),
+    atom=st.integers(0, 5),
+)
+def test_the_complement_is_the_cheapest_set_that_stops_a_cell_being_derivable(rows, costs, candidate, atom):
+    """``_complement`` (an enumeration with a MILP behind it) against brute force over every set of candidate
+    groups: the set it hides stops the cell being derivable, and no cheaper set does."""
+    from valuekit.analysis import privacy as gate
+
+    S = np.array(rows, float)
+    x = np.eye(6)[atom]
+    if not S.any(axis=1).all() or not gate._in_span(gate._basis(S), x):
+        return  # only derivable cells are repaired
+    s = len(S)
+    cand, cost = np.array(candidate[:s]), np.array(costs[:s], float)
+    works = lambda h: not gate._in_span(gate._basis(S[~h]), x)  # noqa: E731
+    cheapest = np.inf
+    for bits in itertools.product([False, True], repeat=s):
+        h = np.array(bits)
+        if not (h & ~cand).any() and cost[h].sum() < cheapest and works(h):
+            cheapest = cost[h].sum()
+    if cheapest == np.inf:
+        return  # hiding every candidate is not enough: the gate then widens the candidates itself
+    shown = np.arange(s)
+    hide = np.zeros(s, bool)
+    hide[gate._complement(x, S, shown, cand, cost)] = True
+    assert works(hide) and not (hide & ~cand).any()
+    assert cost[hide].sum() == pytest.approx(cheapest)
+    found, proved = gate._cheapest_cut(x, S, cand, cost)
+    assert proved and cost[found].sum() == pytest.approx(cheapest)

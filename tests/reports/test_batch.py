@@ -189,6 +189,26 @@ def test_failures_are_contained_named_and_retried_alone(store_path, tmp_path, no
     assert all(is_up_to_date(s) for s in specs)
 
 
+def test_the_biggest_reports_start_first(store_path, tmp_path, notebooks, monkeypatch):
+    """A run lasts as long as its last report: the reports with the most responses start first (here, one at a
+    time, so they end in the order they start), the portfolio, which reads everything, before all."""
+    monkeypatch.setenv("VK_TEST_PLAN", "")
+    out = tmp_path / "reports"
+    chosen = ["wexford-polaris", "quarry-lane-brightfm", "thornbury-helix"]
+    specs = plan_reports(store_path, out, relationships=chosen, portfolio=True, notebooks_dir=notebooks)
+    from valuekit.store import Store
+
+    with Store(store_path, read_only=True) as store:
+        counts = store.info().set_index(["relationship_id", "cycle_id"])["responses"]
+    assert {s.key: s.work for s in specs if s.relationship_id} == {
+        f"{r}/{c}": counts[r, c] for r, c in counts.index if r in chosen and counts[r, c]
+    }
+    order = []
+    build_reports(specs, out, workers=1, on_report=lambda o: order.append(o.spec.key))
+    sizes = [counts.sum() if key == "portfolio" else counts[tuple(key.split("/"))] for key in order]
+    assert order[0] == "portfolio" and sizes == sorted(sizes, reverse=True)
+
+
 def test_force_rebuilds_and_a_changed_input_is_rebuilt(store_path, tmp_path, notebooks):
     out = tmp_path / "reports"
     specs = plan_reports(store_path, out, relationships=SMALL, cycles=["resolve"], notebooks_dir=notebooks)
@@ -215,14 +235,14 @@ def test_a_killed_batch_leaves_no_half_written_report_and_resumes(store_path, tm
         f"batch.plan_reports = lambda *a, **k: orig(*a, notebooks_dir=Path({str(notebooks)!r}), **k);"
         "from valuekit.cli import main; main(sys.argv[1:])"
     )
-    env = {**os.environ, "VK_TEST_PLAN": "thornbury-helix=sleep"}
+    env = {**os.environ, "VK_TEST_PLAN": "wexford-polaris=sleep"}  # the smallest: it runs last
     proc = subprocess.Popen([sys.executable, "-c", code, *args], env=env, start_new_session=True,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # fmt: skip
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(list(out.glob("*/*.manifest.json"))) < 2:
         time.sleep(0.2)
     assert len(list(out.glob("*/*.manifest.json"))) >= 2, proc.communicate(timeout=5)[0]
-    time.sleep(1.0)  # thornbury-helix is now running (sleeping)
+    time.sleep(1.0)  # wexford-polaris is now running (sleeping)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     for path in out.rglob("*"):
@@ -231,7 +251,7 @@ def test_a_killed_batch_leaves_no_half_written_report_and_resumes(store_path, tm
                 assert path.read_text().rstrip().endswith("</html>"), path
             if path.suffix == ".ipynb":
                 nbformat.read(path, as_version=4)  # a whole notebook
-    assert not (out / "thornbury-helix" / "thornbury-helix_resolve.html").exists()
+    assert not (out / "wexford-polaris" / "wexford-polaris_resolve.html").exists()
     done = {p.parent.name for p in out.glob("*/*.manifest.json")}
 
     resumed = subprocess.run([sys.executable, "-c", code, *args], env={**os.environ, "VK_TEST_PLAN": ""},
@@ -239,7 +259,7 @@ def test_a_killed_batch_leaves_no_half_written_report_and_resumes(store_path, tm
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr
     for rid in done:
         assert re.search(rf"up to date\s+{rid}/resolve", resumed.stdout), resumed.stdout
-    assert re.search(r"ok\s+thornbury-helix/resolve", resumed.stdout), resumed.stdout
+    assert re.search(r"ok\s+wexford-polaris/resolve", resumed.stdout), resumed.stdout
     assert f"{len(chosen) - len(done)} built, {len(done)} up to date, 0 failed" in resumed.stdout
     assert not [p.name for p in out.rglob(".*") if p.name != ".valuekit-report.lock"], (
         "leftovers were removed"

@@ -48,7 +48,7 @@ __all__ = ["GATE_CACHE_ENV", "ALGORITHM", "MAX_ENTRIES", "gate_cache", "store_ga
 #: The environment variable naming the cache folder (``off`` turns the cache off).
 GATE_CACHE_ENV = "VALUEKIT_GATE_CACHE"
 #: Bump when the gate may give another pattern for the same problem in a way its source digest cannot see.
-ALGORITHM = 1
+ALGORITHM = 2
 #: Most entries kept; past it the least recently used fifth are removed.
 MAX_ENTRIES = 20_000
 _OFF = {"off", "0", "no", "false", "none"}

@@ -35,7 +35,7 @@ from .data import RelationshipData, prepare
 from .gaps import MEANINGFUL_GAP, contrast_rows, gated_samples
 from .perspectives import sort_groups
 from .priorities import code_table, empty_table, finish_table
-from .privacy import DEFAULT_PRIVACY, public_reason
+from .privacy import DEFAULT_PRIVACY, SuppressionLog, public_reason
 
 __all__ = [
     "SIGNIFICANCE",
@@ -377,7 +377,7 @@ def _finish_change(table: pd.DataFrame, prep, privacy: Privacy, log: list) -> pd
     out["significant"] = pd.array(excludes & (out["p_value"] < SIGNIFICANCE), dtype="boolean")
     out.loc[out["suppressed"], "significant"] = pd.NA
     out = sort_groups(out, prep.by, prep.party_order, then=["position"])
-    out.attrs["log"] = log
+    out.attrs["log"] = SuppressionLog(log)
     return out
 
 

@@ -35,7 +35,7 @@ from ._shared import shared
 from .data import RelationshipData, prepare
 from .perspectives import label_groups, sort_groups
 from .priorities import code_table, empty_table, finish_table, gate_rows, roll_up
-from .privacy import DEFAULT_PRIVACY, public_reason
+from .privacy import DEFAULT_PRIVACY, SuppressionLog, public_reason
 
 __all__ = [
     "MEANINGFUL_GAP",
@@ -396,7 +396,7 @@ def gated_samples(
                                    n_parties=prep.n_parties)  # fmt: skip
     hidden, log = gate_rows(groups, records, prep, key, [records["rating"].notna()], privacy, what)
     groups["hidden"] = hidden | (groups["values"].map(len) == 0).to_numpy()
-    groups.attrs["suppression_log"] = log
+    groups.attrs["suppression_log"] = SuppressionLog(log)
     return groups
 
 

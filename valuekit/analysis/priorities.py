@@ -27,7 +27,7 @@ from ._frames import code_order, keep_rows, map_values
 from ._shared import remember, shared
 from .data import RelationshipData, prepare
 from .perspectives import PERSPECTIVE_COLUMNS, UNPOOLED_PREFIX, label_groups, sort_groups
-from .privacy import DEFAULT_PRIVACY, apply_gate, atom_counts, public_reason
+from .privacy import DEFAULT_PRIVACY, SuppressionLog, apply_gate, atom_counts, public_reason
 
 __all__ = [
     "QUADRANTS",
@@ -289,7 +289,7 @@ def finish_table(
 ) -> pd.DataFrame:
     """The fixed columns in order, with the gate's log and thresholds in ``attrs``."""
     out = out.reindex(columns=[*front, *columns]).reset_index(drop=True)
-    out.attrs["suppression_log"] = log
+    out.attrs["suppression_log"] = SuppressionLog(log)
     out.attrs["privacy"] = {"k": privacy.k, "kind": "scores"}
     return out
 

@@ -254,6 +254,23 @@ _PERSPECTIVES = ("party_id", "side", "common_level", "common_function")
 
 
 # -- the page --------------------------------------------------------------------------------------------------
+class Chart(Figure):
+    """A valuekit chart: a Figure laid out to fill its page exactly (:func:`page`), so it is shown whole."""
+
+
+def show_charts_whole(shell: Any) -> None:
+    """Show :class:`Chart` figures in ``shell`` (an IPython shell) as the PNG of the whole page.
+
+    IPython's inline display crops every Figure to what is drawn (``bbox_inches="tight"``), which draws the
+    figure twice; a chart is laid out to its page already, so it is drawn once, at its own size. Other
+    Figures keep IPython's display.
+    """
+    from IPython.core.pylabtools import print_figure
+
+    png = shell.display_formatter.formatters["image/png"]
+    png.for_type(Chart, functools.partial(print_figure, fmt="png", bbox_inches=None, base64=True))
+
+
 @dataclass
 class Page:
     """A figure with its header (title, subtitle, legend band) and footer (the n footnote) laid out in inches."""
@@ -299,7 +316,7 @@ def page(
     head = 0.16 + 0.27 * lines(t) + (0.08 + 0.2 * lines(s) if s else 0) + legend + 0.1
     foot = 0.14 + (0.17 * lines(n) + 0.06 if n else 0)
     height = head + body + foot
-    fig = Figure(figsize=(width, height), dpi=100)
+    fig = Chart(figsize=(width, height), dpi=100)
     fig.set_layout_engine(
         ConstrainedLayoutEngine(rect=(0, foot / height, 1, body / height), h_pad=0.04, w_pad=0.08)
     )

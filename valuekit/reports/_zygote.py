@@ -36,6 +36,9 @@ PRELOAD = (
     "IPython.core.interactiveshell",
     "IPython.core.magics",
     "IPython.core.completer",
+    "IPython.core.magics.execution",
+    "IPython.core.oinspect",
+    "pandas.io.formats.style",  # notebooks show tables as Stylers
     "matplotlib_inline.backend_inline",
     "nbformat",
     "papermill",
@@ -43,6 +46,9 @@ PRELOAD = (
     # what the methodology notebooks use; imported lazily by valuekit, so named here
     "valuekit.notebook",
     "valuekit.analysis.overview",
+    "valuekit.analysis.findings",
+    "valuekit.analysis.themes",
+    "valuekit.analysis.redact",
     "valuekit.analysis.portfolio",
     "valuekit.actions",
     "valuekit.plots",
@@ -134,7 +140,11 @@ def _warm_up() -> None:
         from matplotlib.figure import Figure
 
         frame = pd.DataFrame({"a": [1.5]})
-        repr(frame), frame._repr_html_()
+        (
+            repr(frame),
+            frame._repr_html_(),
+            frame.style.format(precision=1).to_html(),
+        )  # compiles Styler's templates
         fig = Figure(figsize=(1, 1))
         FigureCanvasAgg(fig)
         fig.add_subplot().set_title("warm-up")
@@ -142,12 +152,13 @@ def _warm_up() -> None:
     except ImportError:
         pass
     try:  # parse and validate the diagnostic templates once (valuekit caches them by file and mtime)
+        from valuekit import templates
         from valuekit.config import template_dirs
-        from valuekit.templates import load_template
 
         for folder in template_dirs():
             for path in sorted(folder.glob("*.yaml")):
-                load_template(path)
+                templates.load_template(path)
+                templates._head(path)  # what find_template reads to pick a template: parsed once, here
     except Exception:  # a broken template is reported by the report that uses it
         pass
 
@@ -260,8 +271,9 @@ def _run_child(job: tuple, config: dict, report_fd: int, index: int = 0) -> None
     input_path, output, parameters = job
     partial = _partial_path(output, os.getpid())
     report: dict = {"status": "ok", "pid": os.getpid()}
+    executed = None
     try:
-        papermill.execute_notebook(
+        executed = papermill.execute_notebook(
             _literal(input_path),
             _literal(str(partial)),
             parameters,
@@ -278,8 +290,8 @@ def _run_child(job: tuple, config: dict, report_fd: int, index: int = 0) -> None
         report.update(status="failed", ename=type(exc).__name__, evalue=str(exc))
         report["error"] = f"papermill could not run the notebook: {type(exc).__name__}: {exc}"
     try:
-        if partial.exists():
-            nb = nbformat.read(partial, as_version=4)
+        if executed is not None or partial.exists():  # the run's notebook, else the one papermill saved
+            nb = executed if executed is not None else nbformat.read(partial, as_version=4)
             nb.metadata.papermill["output_path"] = output
             write_notebook_atomic(nb, output)
             partial.unlink()

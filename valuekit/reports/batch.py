@@ -84,6 +84,7 @@ class ReportSpec:
     cover: dict
     formats: tuple[str, ...]
     fingerprint: str
+    work: int = 0  # how much there is to analyse (responses): the biggest reports start first
 
     @property
     def key(self) -> str:
@@ -216,8 +217,8 @@ def plan_reports(
                 raise NotFoundError("relationship", rid, known, where=str(store_path))
         table = store.read("relationships").set_index("relationship_id")
         info = store.info()
-        with_responses = {
-            (r, c)
+        responses = {
+            (r, c): int(n)
             for r, c, n in zip(info["relationship_id"], info["cycle_id"], info["responses"], strict=True)
             if n
         }
@@ -233,7 +234,7 @@ def plan_reports(
                 if cycles and not wanted:
                     continue
                 matched.update(wanted)
-                if (rid, cid) not in with_responses:
+                if (rid, cid) not in responses:
                     continue
                 parameters = {"relationship": rid, "cycle": cid, "store_path": str(store_path), "k": k,
                               "k_comments": k_comments}  # fmt: skip
@@ -257,7 +258,18 @@ def plan_reports(
                 }
                 notebook = _notebook(notebooks_dir, NOTEBOOK_FOR_KIND[kind])
                 specs.append(
-                    ReportSpec(rid, cid, notebook, parameters, folder, stem, cover, formats, fingerprint)
+                    ReportSpec(
+                        rid,
+                        cid,
+                        notebook,
+                        parameters,
+                        folder,
+                        stem,
+                        cover,
+                        formats,
+                        fingerprint,
+                        responses[rid, cid],
+                    )  # fmt: skip
                 )
         unmatched = [c for c in cycles or [] if c not in matched]
         if unmatched:
@@ -286,7 +298,18 @@ def plan_reports(
             }
             notebook = _notebook(notebooks_dir, PORTFOLIO_NOTEBOOK)
             specs.append(
-                ReportSpec(None, None, notebook, parameters, folder, PORTFOLIO, cover, formats, fingerprint)
+                ReportSpec(
+                    None,
+                    None,
+                    notebook,
+                    parameters,
+                    folder,
+                    PORTFOLIO,
+                    cover,
+                    formats,
+                    fingerprint,
+                    sum(responses.values()),
+                )  # fmt: skip
             )
     return specs
 
@@ -470,6 +493,8 @@ def _build(specs, out, began, workers, timeout, force, scheduler, on_start, on_r
         if on_report is not None:
             on_report(outcome)
 
+    # the longest first: the run ends when its last report does, so a big one must not start last
+    todo.sort(key=lambda i: -specs[i].work)
     jobs = [_job(specs[i]) for i in todo]
     if jobs and scheduler:
         from ._dask import run_on_cluster

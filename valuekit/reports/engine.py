@@ -21,6 +21,7 @@ use :func:`~valuekit.reports.runner.run_notebooks` to run each notebook in a thr
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import signal
@@ -64,13 +65,16 @@ class CellTimeoutError(TimeoutError):
     """A cell ran longer than the engine's ``execution_timeout`` (seconds per cell)."""
 
 
-def write_notebook_atomic(nb: nbformat.NotebookNode, path: str | os.PathLike) -> None:
+def write_notebook_atomic(nb: nbformat.NotebookNode, path: str | os.PathLike, *, draft: bool = False) -> None:
     """Write *nb* to *path* so that a reader only ever sees a whole notebook, old or new.
 
     The notebook goes to a temporary file in the same folder, then replaces *path* in one step
-    (:func:`os.replace`), so a process killed mid-write leaves no truncated file at *path*.
+    (:func:`os.replace`), so a process killed mid-write leaves no truncated file at *path*. A *draft*
+    (a run's notebook saved while it runs) is written as compact JSON without validating it first.
     """
-    write_atomic(path, nbformat.writes(nb))
+    write_atomic(
+        path, json.dumps(nb, ensure_ascii=False, separators=(",", ":")) if draft else nbformat.writes(nb)
+    )
 
 
 @contextmanager
@@ -104,13 +108,35 @@ def _run_cell(shell, sink: CellOutputs, source: str, timeout: float | None) -> b
 
 
 class _AtomicExecutionManager(NotebookExecutionManager):
-    """papermill's bookkeeping, but every save of a local notebook is atomic (see write_notebook_atomic)."""
+    """papermill's bookkeeping, but every save of a local notebook is atomic (see write_notebook_atomic),
+    and the notebook is saved only where a reader needs it: at the start, when a code cell starts (so a
+    process killed mid-cell leaves every earlier output and that cell marked running), on papermill's
+    autosave during a long cell, and at the end. papermill also saves when each cell ends and around every
+    markdown cell: each save rewrites the whole notebook, images included — 0.4 s of a 2 s report."""
+
+    _skip_save = False
+
+    def cell_start(self, cell, cell_index=None, **kwargs):
+        self._skip_save = cell.get("cell_type") != "code" or not cell.get("source", "").strip()
+        try:
+            return super().cell_start(cell, cell_index, **kwargs)
+        finally:
+            self._skip_save = False
+
+    def cell_complete(self, cell, cell_index=None, **kwargs):
+        self._skip_save = True  # the next code cell's start, or the notebook's end, saves it
+        try:
+            return super().cell_complete(cell, cell_index, **kwargs)
+        finally:
+            self._skip_save = False
 
     def save(self, **kwargs):
         if kwargs.get("nb"):
             self.nb = kwargs["nb"]
+        if self._skip_save:
+            return
         if self.output_path and "://" not in str(self.output_path):
-            write_notebook_atomic(self.nb, self.output_path)
+            write_notebook_atomic(self.nb, self.output_path, draft=True)  # papermill writes the final one
         elif self.output_path:
             write_ipynb(self.nb, self.output_path)
         self.last_save_time = self.now()
@@ -121,7 +147,7 @@ class ValuekitEngine(Engine):
 
     Keeps papermill's semantics: cells run in order and stop at the first error (unless the cell is
     tagged ``raises-exception``); each cell gets ``execution_count`` and ``metadata.papermill``
-    (status, start_time, end_time, duration, exception); the notebook is saved after every cell; a
+    (status, start_time, end_time, duration, exception); the notebook is saved as each code cell starts; a
     failed cell makes :func:`papermill.execute_notebook` write the notebook with the error shown and
     raise :class:`~papermill.exceptions.PapermillExecutionError`.
 
