@@ -273,8 +273,8 @@ def test_heatmap_annotates_means_hatches_hidden_cells_and_keeps_order(rng):
     shown = frame[~frame["suppressed"]]
     assert all(f"{m:.1f}" in words for m in shown["mean"])
     assert yticks(fig.axes[0]) == [t for _, _, t in CODES]
-    hatched = [p for p in fig.axes[0].patches if p.get_hatch()]
-    assert len(hatched) == 2
+    hatched = [c for c in fig.axes[0].collections if c.get_hatch()]  # the hidden cells, as one collection
+    assert [len(c.get_paths()) for c in hatched] == [2]
 
 
 def test_agreement_marks_and_names_divided_groups(rng):

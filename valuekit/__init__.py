@@ -1,15 +1,27 @@
 """valuekit — a Python workbook for Value Management.
 
-The public API is re-exported here; the modules behind it may change freely.
+The public API is re-exported here; the modules behind it may change freely. Names are imported on first
+use, so that ``import valuekit`` (and the command line) start without loading pandas and the analysis.
 """
 
+from __future__ import annotations
+
+import importlib
+
 from ._version import __version__
-from .analysis.agreement import agreement_a, agreement_table, bimodality, classify_agreement, consensus, rwg
 from .config import Privacy
 from .errors import NotFoundError, SchemaError, StoreError, TemplateError, ValuekitError
-from .schemas import LEVEL_COLOURS, LEVEL_LABELS, LEVELS
-from .store import Store, open_store
-from .templates import Template, find_template, load_template
+
+#: Where each lazily imported name lives.
+_LAZY = {
+    **dict.fromkeys(
+        ["agreement_a", "agreement_table", "bimodality", "classify_agreement", "consensus", "rwg"],
+        "valuekit.analysis.agreement",
+    ),
+    **dict.fromkeys(["LEVEL_COLOURS", "LEVEL_LABELS", "LEVELS"], "valuekit.schemas"),
+    **dict.fromkeys(["Store", "open_store"], "valuekit.store"),
+    **dict.fromkeys(["Template", "find_template", "load_template"], "valuekit.templates"),
+}
 
 __all__ = [
     "__version__",
@@ -34,3 +46,16 @@ __all__ = [
     "classify_agreement",
     "agreement_table",
 ]
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # once imported, a plain attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import sys
 from pathlib import Path
@@ -361,26 +362,30 @@ def report(
       valuekit report --all
       valuekit report --relationship harbourside-northwind --cycle solve --format html,pdf
     """
-    from .reports.batch import plan_reports
-
     if bool(relationships) == all_:
         raise click.UsageError("say which reports: --relationship ID (repeatable) or --all")
-    path = store_path or default_store_path()
-    specs = plan_reports(
-        path,
-        out,
-        relationships=list(relationships) or None,
-        cycles=list(cycles) or None,
-        formats=formats,
-        k=k,
-        k_comments=k_comments,
-    )
-    if not specs:
-        click.echo("nothing to report: no cycle asked for has responses yet")
-        return
-    result = _build_with_progress(
-        specs, out, workers=workers, timeout=timeout, force=force, scheduler=scheduler
-    )
+    from .reports import FINISH_HOOK, Zygote
+
+    # the process that will fork the reports starts now and imports everything while this one plans
+    with Zygote(FINISH_HOOK) if not scheduler else contextlib.nullcontext() as zygote:
+        from .reports.batch import plan_reports
+
+        path = store_path or default_store_path()
+        specs = plan_reports(
+            path,
+            out,
+            relationships=list(relationships) or None,
+            cycles=list(cycles) or None,
+            formats=formats,
+            k=k,
+            k_comments=k_comments,
+        )
+        if not specs:
+            click.echo("nothing to report: no cycle asked for has responses yet")
+            return
+        result = _build_with_progress(
+            specs, out, workers=workers, timeout=timeout, force=force, scheduler=scheduler, zygote=zygote
+        )
     counts = result.counts()
     built, skipped = counts.get("ok", 0), counts.get("skipped", 0)
     failed = [o for o in result.outcomes if not o.ok]

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import weakref
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
@@ -60,6 +61,8 @@ __all__ = [
 ]
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+#: Template.codes_frame, built once per template object (id → (weak reference, frame)); templates are frozen.
+_CODES_FRAMES: dict[int, tuple[weakref.ref, pd.DataFrame]] = {}
 
 
 class _Model(BaseModel):
@@ -352,7 +355,16 @@ class Template(_Model):
         return pairs
 
     def codes_frame(self) -> pd.DataFrame:
-        """One row per Value Code, in template order, with its Thing That Matters and statements."""
+        """One row per Value Code, in template order, with its Thing That Matters and statements (a copy of a
+        frame built once per template: every analysis asks for it, several times)."""
+        hit = _CODES_FRAMES.get(id(self))
+        if hit is None or hit[0]() is not self:
+            key = id(self)
+            gone = lambda _, key=key: _CODES_FRAMES.pop(key, None)  # noqa: E731
+            hit = _CODES_FRAMES[key] = (weakref.ref(self, gone), self._codes_frame())
+        return hit[1].copy()
+
+    def _codes_frame(self) -> pd.DataFrame:
         names = {t.id: t.name for t in self.things_that_matter}
         rows = []
         for pos, c in enumerate(self.value_codes):

@@ -7,9 +7,13 @@ on first use, since it imports IPython and papermill.
 
 from __future__ import annotations
 
-from .runner import JobResult, ReportError, run_notebooks
+from .runner import JobResult, ReportError, Zygote, run_notebooks
 
-__all__ = ["JobResult", "ReportError", "run_notebooks", "ValuekitEngine"]
+__all__ = ["FINISH_HOOK", "JobResult", "ReportError", "Zygote", "run_notebooks", "ValuekitEngine"]
+
+#: The runner's ``after`` hook that turns an executed report notebook into HTML (and PDF): named here, in a
+#: module that imports nothing heavy, so a zygote can be started with it before anything else is imported.
+FINISH_HOOK = "valuekit.reports.batch:finish_report"
 
 
 def __getattr__(name: str):

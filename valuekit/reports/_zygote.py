@@ -1,7 +1,7 @@
 """The zygote: import the heavy modules once, then fork one fresh child per notebook job.
 
-Started by :func:`valuekit.reports.runner.run_notebooks` as ``python -m valuekit.reports._zygote FD``.
-It reads the jobs (pickled) on stdin, forks at most ``workers`` children at a time and writes one JSON
+Started by :class:`valuekit.reports.runner.Zygote` as ``python -m valuekit.reports._zygote FD [AFTER]``.
+It imports everything first, then reads the jobs (pickled) on stdin, forks at most ``workers`` children at a time and writes one JSON
 line per finished job to file descriptor ``FD``. Each child runs one notebook through papermill with the
 ``"valuekit"`` engine and leaves with ``os._exit``: none of its Python state can reach the zygote or
 another job (see :mod:`valuekit.reports.runner` for what is and is not isolated).
@@ -150,6 +150,12 @@ def _warm_up() -> None:
         fig.add_subplot().set_title("warm-up")
         fig.savefig(io.BytesIO(), format="png")
     except ImportError:
+        pass
+    try:  # pandera's first validation sets up its backends (~0.1 s); notebooks validate proposed actions
+        from valuekit.schemas import empty_table, validate_table
+
+        validate_table("actions", empty_table("actions"))
+    except Exception:
         pass
     try:  # parse and validate the diagnostic templates once (valuekit caches them by file and mtime)
         from valuekit import templates
@@ -416,9 +422,14 @@ def write_failure(job: tuple, partial: Path | None, ename: str, evalue: str, ker
 
 
 def main(argv: list[str]) -> int:
-    config = pickle.load(sys.stdin.buffer)
+    """``python -m valuekit.reports._zygote FD [AFTER]``: import everything (and the *after* hook), then read
+    the jobs on stdin; no jobs (stdin closed) means nothing to do."""
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
-    preload(config)
+    preload({"after": argv[2] if len(argv) > 2 else None})
+    try:
+        config = pickle.load(sys.stdin.buffer)
+    except EOFError:  # the caller found nothing to run
+        return 0
     with os.fdopen(int(argv[1]), "w", buffering=1, encoding="utf-8") as results:
         serve(config, results)
     return 0

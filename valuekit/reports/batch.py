@@ -43,7 +43,8 @@ from valuekit.config import NOTEBOOKS_DIR, TEMPLATES_DIR
 from valuekit.errors import NotFoundError, ValuekitError
 from valuekit.schemas import cycle_kind
 
-from .runner import JobResult, ReportError, run_notebooks
+from . import FINISH_HOOK
+from .runner import JobResult, ReportError, Zygote, run_notebooks
 
 __all__ = [
     "FORMATS",
@@ -423,6 +424,7 @@ def build_reports(
     scheduler: str | None = None,
     on_start: Callable[[int, int], None] | None = None,
     on_report: Callable[[ReportOutcome], None] | None = None,
+    zygote: Zygote | None = None,
 ) -> BatchResult:
     """Build the planned reports (skipping those up to date), write their manifests and the index.
 
@@ -445,6 +447,9 @@ def build_reports(
         called once as ``on_start(to_build, up_to_date)`` before anything runs.
     on_report
         called as each report ends (skipped ones first), e.g. to move a progress bar.
+    zygote
+        a :class:`~valuekit.reports.runner.Zygote` started earlier with ``after=`` :data:`FINISH_HOOK` (it
+        imports while the caller plans); used for a local run, closed otherwise.
 
     Returns
     -------
@@ -454,12 +459,16 @@ def build_reports(
     began = time.monotonic()
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
-    with _exclusive(out):
-        _remove_leftovers(out)
-        return _build(specs, out, began, workers, timeout, force, scheduler, on_start, on_report)
+    try:
+        with _exclusive(out):
+            _remove_leftovers(out)
+            return _build(specs, out, began, workers, timeout, force, scheduler, on_start, on_report, zygote)
+    finally:
+        if zygote is not None:
+            zygote.close()  # unused (a cluster run, nothing to build, an error): stop it
 
 
-def _build(specs, out, began, workers, timeout, force, scheduler, on_start, on_report) -> BatchResult:
+def _build(specs, out, began, workers, timeout, force, scheduler, on_start, on_report, zygote) -> BatchResult:
     outcomes: dict[int, ReportOutcome] = {}
     todo: list[int] = []
     for i, spec in enumerate(specs):
@@ -505,8 +514,9 @@ def _build(specs, out, began, workers, timeout, force, scheduler, on_start, on_r
             jobs,
             workers=workers,
             timeout=timeout,
-            after="valuekit.reports.batch:finish_report",
+            after=FINISH_HOOK,
             on_result=lambda j, r: finished(todo[j], r),
+            zygote=zygote,
         )
     index = write_index(out)
     return BatchResult([outcomes[i] for i in range(len(specs))], index, round(time.monotonic() - began, 3))

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from valuekit.errors import ValuekitError
 
-__all__ = ["JobResult", "ReportError", "run_notebooks", "STATUSES"]
+__all__ = ["JobResult", "ReportError", "Zygote", "run_notebooks", "STATUSES"]
 
 #: ``ok``: ran to the end. ``failed``: a cell raised (or papermill refused the notebook).
 #: ``died``: the process ended without reporting (a signal, ``os._exit``). ``timeout``: killed after ``timeout`` s.
@@ -112,6 +112,7 @@ def run_notebooks(
     kernel_name: str = "python3",
     after: str | None = None,
     on_result: Callable[[int, JobResult], None] | None = None,
+    zygote: Zygote | None = None,
 ) -> list[JobResult]:
     """Execute notebooks with papermill, each in its own fresh process, at most *workers* at a time.
 
@@ -140,6 +141,9 @@ def run_notebooks(
     on_result
         called in this process as ``on_result(index, result)`` as each job ends (in finishing order),
         e.g. to record it or move a progress bar; an exception from it stops the run.
+    zygote
+        a :class:`Zygote` started earlier (best with the same *after*), used up by this call; by default
+        one is started here.
 
     Returns
     -------
@@ -171,6 +175,8 @@ def run_notebooks(
     if not isinstance(workers, int):
         raise ReportError(f"workers must be a whole number, got {workers!r}")
     if not checked:
+        if zygote is not None:
+            zygote.close()
         return []
     for _, output, _, _ in checked:
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -193,7 +199,7 @@ def run_notebooks(
         if on_result is not None:
             on_result(report["index"], result(report["index"], report))
 
-    reports, returncode = _run_zygote(payload, record)
+    reports, returncode = _run_zygote(payload, record, zygote)
     results = []
     for index in range(len(checked)):
         if index in reports:
@@ -232,34 +238,87 @@ def _check_jobs(jobs: Iterable[Job]) -> list[tuple[Path, Path, dict, dict]]:
     return checked
 
 
-def _run_zygote(payload: dict, record: Callable[[dict], None]) -> tuple[dict[int, dict], int]:
-    """Start the zygote, send it the jobs, read one JSON line per finished job until it exits."""
-    read_fd, write_fd = os.pipe()
-    env = {**_SINGLE_THREADED, **os.environ}
-    root = str(Path(__file__).resolve().parents[2])  # the folder holding the valuekit package
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+class Zygote:
+    """A zygote process started before its jobs are known: it imports everything while the caller plans.
+
+    Pass it to :func:`run_notebooks` (once); the *after* hook named here is imported and warmed up before any
+    job arrives. A zygote that is never given jobs exits when :meth:`close` is called (or this object is
+    used as a context manager and left). Without one, :func:`run_notebooks` starts its own.
+    """
+
+    def __init__(self, after: str | None = None) -> None:
+        if after is not None and (not isinstance(after, str) or after.count(":") != 1):
+            raise ReportError(f"after must be 'module:function', got {after!r}")
+        self.after = after
+        read_fd, write_fd = os.pipe()
+        env = {**_SINGLE_THREADED, **os.environ}
+        root = str(Path(__file__).resolve().parents[2])  # the folder holding the valuekit package
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+        try:
+            self.proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "valuekit.reports._zygote",
+                    str(write_fd),
+                    *([after] if after else []),
+                ],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,  # cells' prints are captured by the engine; fd noise is dropped
+                pass_fds=(write_fd,),
+                env=env,
+            )
+        except BaseException:
+            os.close(read_fd)
+            raise
+        finally:
+            os.close(write_fd)
+        self._read_fd: int | None = read_fd
+
+    def run(self, payload: dict, record: Callable[[dict], None]) -> tuple[dict[int, dict], int]:
+        """Send the jobs, read one JSON line per finished job until the zygote exits."""
+        if self._read_fd is None:
+            raise ReportError("this zygote has already run its jobs, or was closed")
+        read_fd, self._read_fd = self._read_fd, None
+        proc = self.proc
+        reports: dict[int, dict] = {}
+        try:
+            with os.fdopen(read_fd, encoding="utf-8") as lines:
+                proc.stdin.write(pickle.dumps(payload))
+                proc.stdin.close()
+                for line in lines:
+                    report = json.loads(line)
+                    reports[report["index"]] = report
+                    record(report)
+        except BaseException:
+            proc.terminate()  # the zygote kills its children on SIGTERM
+            raise
+        finally:
+            proc.wait()
+        return reports, proc.returncode
+
+    def close(self) -> None:
+        """Stop the zygote if it was never given jobs (it holds no job, so nothing is lost)."""
+        if self._read_fd is not None:
+            os.close(self._read_fd)
+            self._read_fd = None
+            if self.proc.poll() is None:
+                self.proc.terminate()
+            self.proc.wait()
+            if self.proc.stdin is not None:
+                self.proc.stdin.close()
+
+    def __enter__(self) -> Zygote:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _run_zygote(payload: dict, record: Callable[[dict], None], zygote: Zygote | None = None):
+    """Run the jobs on *zygote*, or on a zygote started now."""
+    zygote = zygote or Zygote(payload.get("after"))
     try:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "valuekit.reports._zygote", str(write_fd)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,  # cells' prints are captured by the engine; fd-level noise is dropped
-            pass_fds=(write_fd,),
-            env=env,
-        )
+        return zygote.run(payload, record)
     finally:
-        os.close(write_fd)
-    reports: dict[int, dict] = {}
-    try:
-        with os.fdopen(read_fd, encoding="utf-8") as lines:
-            proc.stdin.write(pickle.dumps(payload))
-            proc.stdin.close()
-            for line in lines:
-                report = json.loads(line)
-                reports[report["index"]] = report
-                record(report)
-    except BaseException:
-        proc.terminate()  # the zygote kills its children on SIGTERM
-        raise
-    finally:
-        proc.wait()
-    return reports, proc.returncode
+        zygote.close()
