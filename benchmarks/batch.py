@@ -22,7 +22,6 @@ shared: compare the ratios of one run rather than seconds across runs.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import multiprocessing
 import os
@@ -107,6 +106,7 @@ def _floor_one(job: tuple[str, str, str]) -> None:
         plot_mirror_gaps,
         plot_priorities,
     )
+    from valuekit.plots._style import chart_png
     from valuekit.store import Store
 
     store_path, rid, cid = job
@@ -121,9 +121,9 @@ def _floor_one(job: tuple[str, str, str]) -> None:
             plot_mirror_gaps(result.mirror_gaps),
             plot_priorities(result.priorities, top=5),
         ]
-    for fig in figures:
+    for fig in figures:  # rendered as the notebooks show them (valuekit.plots._style.chart_png)
         FigureCanvasAgg(fig)
-        fig.savefig(io.BytesIO(), format="png", dpi=100)
+        chart_png(fig)
 
 
 def floor(store: Path, jobs: list[tuple[str, str]], workers: int) -> float:
