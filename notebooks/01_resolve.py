@@ -97,7 +97,7 @@ vk.show(result.things, ["thing_that_matters_name", "n", "mean", "ci_low", "ci_hi
 # into senior leadership, middle management and front line, so the two organisations can be read side by side.
 # Look for red cells (a group that sees a Thing That Matters as failing) and for rows whose colour changes across
 # the columns: a Thing That Matters one party or level rates far lower than another is where tension sits.
-# Cells hatched *n<k* are hidden groups.
+# Hatched cells marked *hidden* are hidden groups.
 
 # %%
 by_group = score_things(data, ["party_id", "common_level"], privacy=privacy)

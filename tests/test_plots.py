@@ -208,7 +208,7 @@ def test_empty_input_says_nothing_to_show(rng, name):
 def test_all_hidden_input_shows_the_reason(rng, name):
     func, make = CHARTS[name]
     fig = func(make(rng, True))
-    assert any("fewer than 5" in t or t == "n<5" for t in texts(fig)), name
+    assert any("fewer than 5" in t or "hidden" in t.lower() for t in texts(fig)), name
 
 
 @pytest.mark.parametrize("name", CHARTS)
@@ -218,7 +218,8 @@ def test_suppressed_groups_are_labelled_gaps(rng, name):
     if not frame["suppressed"].any():
         frame = make(rng, True)
     words = texts(func(frame))
-    assert any("fewer than 5" in t or t == "n<5" for t in words), name
+    assert any("hidden" in t.lower() for t in words), name
+    assert not any(t == "n<5" or t.startswith("fewer than 5 resp") for t in words), "hidden groups may be large"
 
 
 @pytest.mark.parametrize("name", ["levels", "heatmap", "priorities", "change", "engagement"])
@@ -251,7 +252,7 @@ def test_levels_keeps_template_order_and_names_hidden_rows(rng):
     fig = plots.plot_levels(scores_frame(rng, hide=["AA-02"]))
     assert yticks(fig.axes[0]) == [t for _, _, t in CODES]
     words = texts(fig)
-    assert "fewer than 5 responses" in words
+    assert "hidden to protect anonymity" in words
     assert "Trust" in words and "Speed" in words  # Things That Matter as section headers
     assert sum(t.startswith("n = ") and len(t) < 10 for t in words) == 2  # n per shown bar
 
@@ -269,7 +270,7 @@ def test_heatmap_annotates_means_hatches_hidden_cells_and_keeps_order(rng):
     frame = scores_frame(rng, ("Client", "Supplier"), hide=["AA-02"])
     fig = plots.plot_heatmap(frame)
     words = texts(fig)
-    assert words.count("n<5") == 2
+    assert words.count("hidden") == 2
     shown = frame[~frame["suppressed"]]
     assert all(f"{m:.1f}" in words for m in shown["mean"])
     assert yticks(fig.axes[0]) == [t for _, _, t in CODES]
@@ -283,7 +284,7 @@ def test_agreement_marks_and_names_divided_groups(rng):
     words = texts(fig)
     assert any(t.replace("\n", " ") == f"Client senior leadership: {CODES[1][2]}" for t in words)
     assert "Divided (two camps)" in words
-    assert any(t.startswith("Not shown (fewer than 5 responses)") for t in words)
+    assert any(t.startswith("Hidden to protect anonymity:") for t in words)
 
 
 def test_mirror_gaps_show_both_views_and_emphasise_meaningful_gaps(rng):
@@ -310,14 +311,14 @@ def test_change_uses_cycle_names_and_emphasises_significant_changes(rng):
     words = texts(fig)
     assert fig.texts[0].get_text() == "What changed from Solve to Dissolve 1"
     assert "+1.2" in words and "\u22120.1" in words
-    assert "fewer than 5 responses" in words
+    assert "hidden to protect anonymity" in words
     assert [t.get_fontweight() for t in fig.axes[0].get_yticklabels()][:2] == ["bold", "normal"]
 
 
 def test_benchmark_heatmap_and_highlight(rng):
     frame = portfolio_frame(rng)
     words = texts(plots.plot_benchmark(frame))
-    assert "n<5" in words
+    assert "hidden" in words
     fig = plots.plot_benchmark(frame, highlight="gamma-delta")
     assert fig.texts[0].get_text() == "How gamma-delta compares with the portfolio"
     assert any(t.endswith("percentile (1 of 3)") or "percentile (" in t for t in texts(fig))
@@ -329,7 +330,7 @@ def test_engagement_flags_under_represented_and_hides_small_groups():
     fig = plots.plot_engagement(engagement_frame())
     words = texts(fig)
     assert "under-represented" in words
-    assert words.count("fewer than 5 respondents") == 2
+    assert words.count("hidden to protect anonymity") == 2
     assert "10 of 40" in words and "45 of 84" in words
     labels = yticks(fig.axes[0])
     assert labels[:3] == ["Acme", "Senior leadership", "Front line"] and labels[-1] == "Whole community"

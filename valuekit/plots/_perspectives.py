@@ -14,6 +14,7 @@ from ..analysis.agreement import AGREED_CONSENSUS, DIVIDED_CONSENSUS
 from ._layout import draw_rows, item_order, label_points, lay_out, rows_height, side_text
 from ._style import (
     BLUE,
+    HIDDEN_CELL,
     HIDDEN_FACE,
     HIDDEN_HATCH,
     INK,
@@ -23,8 +24,8 @@ from ._style import (
     flags,
     group_colours,
     hatched,
-    hidden_label,
     hidden_note,
+    hidden_reason,
     human,
     ink_on,
     legend_columns,
@@ -106,11 +107,11 @@ def plot_heatmap(scores: pd.DataFrame, *, title: str | None = None) -> Figure:
     cell = frame.set_index([key, "_group"])
 
     hidden = int(frame["_hidden"].sum())
-    k_text = hidden_label(frame).replace("fewer than ", "n<").split(" ")[0]
+    k_text = HIDDEN_CELL
     note = [
         f"{n_phrase(frame.loc[~frame['_hidden'], '_n'], 'ratings' if per_code else 'respondents')} per cell"
         + ("; 'don't know' answers are not counted." if per_code else "."),
-        f"{k_text}: {hidden_note(frame, hidden, 'cell')}" if hidden else "",
+        hidden_note(frame, hidden, "cell") if hidden else "",
         "–: not asked of this group." if len(cell) < len(items) * len(groups) else "",
     ]
     width = float(np.clip(3.9 + 1.15 * len(groups), 6.5, WIDTH))
@@ -213,7 +214,7 @@ def plot_agreement(agreement: pd.DataFrame, *, title: str | None = None) -> Figu
     hidden = frame[frame["_hidden"]]
     if shown.empty:
         why = (
-            f"Every group is hidden to protect anonymity ({hidden_label(frame)})."
+            f"Every group is hidden to protect anonymity ({hidden_reason(frame)})."
             if len(hidden)
             else "No group has the two ratings a measure of agreement needs."
         )
@@ -266,7 +267,7 @@ def plot_agreement(agreement: pd.DataFrame, *, title: str | None = None) -> Figu
         counts = hidden.groupby("_group", sort=False).size()
         lines = [f"{g}: {c} Value Code{'s' if c != 1 else ''}" for g, c in counts.items()]
         more = f"\n… and {len(lines) - 6} more groups" if len(lines) > 6 else ""
-        ax.text(0.985, 0.03, f"Not shown ({hidden_label(frame)}):\n" + "\n".join(lines[:6]) + more,
+        ax.text(0.985, 0.03, "Hidden to protect anonymity:\n" + "\n".join(lines[:6]) + more,
                 transform=ax.transAxes, ha="right", va="bottom", fontsize=8, color=SUBTLE, zorder=7,
                 multialignment="left",
                 bbox={"boxstyle": "round,pad=0.4", "facecolor": HIDDEN_FACE, "edgecolor": HIDDEN_HATCH,

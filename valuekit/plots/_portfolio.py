@@ -14,6 +14,7 @@ from ..errors import NotFoundError
 from ._layout import Row, draw_gap, draw_rows, rows_height, side_text
 from ._style import (
     BLUE,
+    HIDDEN_CELL,
     INK,
     MUTED,
     SUBTLE,
@@ -109,12 +110,12 @@ def _heatmap(frame: pd.DataFrame, things: list[str], rels: list[str], sort: bool
     rows = [Row(float(i), _label(frame, r), False, r) for i, r in enumerate(rels)]
     cell = frame.set_index(["relationship_id", "_thing"])
     hidden = int(frame["_hidden"].sum())
-    k_text = hidden_label(frame).replace("fewer than ", "n<").split(" ")[0]
+    k_text = HIDDEN_CELL
     note = [
         f"Percentile among the relationships with a score on that Thing That Matters (50 = the median); below "
         f"it, the mean rating. {n_phrase(numbers(frame[~frame['_hidden']], 'n'), 'respondents')} per cell.",
         "Each relationship is read at its latest cycle with responses (under its name).",
-        f"{k_text}: {hidden_note(frame, hidden, 'cell')}" if hidden else "",
+        hidden_note(frame, hidden, "cell") if hidden else "",
         "–: not asked in that cycle." if len(cell) < len(rels) * len(things) else "",
     ]
     p = page(

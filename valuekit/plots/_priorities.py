@@ -18,6 +18,7 @@ from ._style import (
     flags,
     hidden_label,
     hidden_note,
+    hidden_reason,
     level_ticks,
     n_phrase,
     nothing_to_show,
@@ -89,7 +90,7 @@ def plot_priorities(
     shown = frame[~frame["_hidden"] & frame["_x"].notna() & frame["_y"].notna()]
     hidden = frame[frame["_hidden"]]
     if shown.empty:
-        why = f"Every group is hidden to protect anonymity ({hidden_label(frame)})."
+        why = f"Every group is hidden to protect anonymity ({hidden_reason(frame)})."
         return nothing_to_show(
             heading, why if len(hidden) else "No Value Code has both a rating and importance."
         )

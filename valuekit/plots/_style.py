@@ -175,11 +175,23 @@ def privacy_k(frame: pd.DataFrame) -> int:
     return int(k) if k is not None else 5
 
 
+#: What a hidden cell of a heat map says.
+HIDDEN_CELL = "hidden"
+
+
 def hidden_label(frame: pd.DataFrame, unit: str = "responses") -> str:
-    """The short label of a hidden group: the first part of its public reason, e.g. 'fewer than 5 responses'."""
+    """The short label of a hidden group: true of every hidden group, the small ones and those hidden so that a
+    small one cannot be worked out by subtraction (which may be large: "fewer than 5" would be wrong there)."""
+    return "hidden to protect anonymity"
+
+
+def hidden_reason(frame: pd.DataFrame, unit: str = "responses") -> str:
+    """The gate's public reason for hiding, e.g. 'fewer than 5 responses, or would reveal a group that small'."""
     reasons = frame["suppressed_reason"].dropna() if "suppressed_reason" in frame else pd.Series([])
     reasons = [str(r) for r in reasons if str(r) not in ("", "nan", "None")]
-    return reasons[0].split(", or")[0] if reasons else f"fewer than {privacy_k(frame)} {unit}"
+    return (
+        reasons[0] if reasons else f"fewer than {privacy_k(frame)} {unit}, or would reveal a group that small"
+    )
 
 
 def hidden_note(frame: pd.DataFrame, count: int, what: str = "group") -> str:
