@@ -31,11 +31,19 @@
 # blank without a reason.
 
 # %%
+from IPython.display import display
+
 from valuekit import Privacy
 from valuekit import notebook as vk
 from valuekit.actions import propose_actions
 from valuekit.analysis.overview import analyse
-from valuekit.plots import plot_agreement, plot_engagement, plot_heatmap, plot_mirror_gaps, plot_priorities
+from valuekit.plots import (
+    plot_agreement,
+    plot_engagement,
+    plot_heatmap_parts,
+    plot_mirror_gaps,
+    plot_priorities,
+)
 
 # %% tags=["parameters"]
 relationship = "harbourside-northwind"  # the relationship_id to report on
@@ -78,10 +86,12 @@ plot_engagement(result.engagement)
 # perspective (side × common level), each cell the group's mean rating coloured from red (*Failing*) through
 # yellow (*Performing*) to green (*Best practice*). Read down a column for what one group thinks; read across a
 # row for whether the perspectives agree. A Value Code answered by one side only has dashes for the other side;
-# hatched cells are hidden groups.
+# hatched cells are hidden groups. A long diagnostic is drawn in parts, a few Things That Matter each, so that
+# every part prints on one page at a readable size.
 
 # %%
-plot_heatmap(result.scores_by_side_level)
+for part in plot_heatmap_parts(result.scores_by_side_level):
+    display(part)
 
 # %% [markdown]
 # Rolled up to the Things That Matter (each respondent's mean over a Thing That Matters' Value Codes, then the

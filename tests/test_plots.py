@@ -219,7 +219,9 @@ def test_suppressed_groups_are_labelled_gaps(rng, name):
         frame = make(rng, True)
     words = texts(func(frame))
     assert any("hidden" in t.lower() for t in words), name
-    assert not any(t == "n<5" or t.startswith("fewer than 5 resp") for t in words), "hidden groups may be large"
+    assert not any(t == "n<5" or t.startswith("fewer than 5 resp") for t in words), (
+        "hidden groups may be large"
+    )
 
 
 @pytest.mark.parametrize("name", ["levels", "heatmap", "priorities", "change", "engagement"])
@@ -393,3 +395,26 @@ def test_every_chart_renders_from_the_sample_store(sample, tmp_path):
         path = plots.savefig(fig, tmp_path / f"{name}.png")
         width, _ = Image.open(path).size
         assert 9 * 150 <= width <= 10 * 150, name
+
+
+def test_heatmap_parts_keep_things_that_matter_whole_and_every_column(rng):
+    """A long heat map is cut between Things That Matter, never inside one, into figures of at most max_rows
+    Value Codes (one Thing longer than that stands alone), all with the same columns, in template order."""
+    frame = scores_frame(rng, ("Client", "Supplier"), hide=["AA-02"])
+    assert len(plots.plot_heatmap_parts(frame)) == 1  # three codes fit one page
+    assert len(plots.plot_heatmap_parts(frame, max_rows=3)) == 1
+    parts = plots.plot_heatmap_parts(frame, max_rows=2)
+    assert [fig.texts[0].get_text() for fig in parts] == [
+        "Mean rating of each Value Code, by group (1 of 2)",
+        "Mean rating of each Value Code, by group (2 of 2)",
+    ]
+    assert [yticks(fig.axes[0]) for fig in parts] == [[t for _, _, t in CODES[:2]], [CODES[2][2]]]
+    assert [[t for t in texts(fig) if t in ("Trust", "Speed")] for fig in parts] == [["Trust"], ["Speed"]]
+    for fig in parts:
+        heads = [t.get_text().split("\n")[0] for t in fig.axes[0].get_xticklabels()]
+        assert heads == ["Client", "Supplier"]
+    assert texts(parts[0]).count("hidden") == 2 and "hidden" not in texts(parts[1])
+    one = plots.plot_heatmap_parts(frame, max_rows=1)  # "trust" has two codes: it stays whole
+    assert [len(yticks(fig.axes[0])) for fig in one] == [2, 1]
+    with pytest.raises(ValuekitError, match="max_rows"):
+        plots.plot_heatmap_parts(frame, max_rows=0)

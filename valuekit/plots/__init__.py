@@ -7,7 +7,7 @@ PNG at 150 dpi.
 
 from ._engagement import plot_engagement
 from ._levels import plot_levels
-from ._perspectives import plot_agreement, plot_heatmap
+from ._perspectives import plot_agreement, plot_heatmap, plot_heatmap_parts
 from ._portfolio import plot_benchmark
 from ._priorities import plot_priorities
 from ._relationship import plot_change, plot_mirror_gaps
@@ -16,6 +16,7 @@ from ._style import savefig
 __all__ = [
     "plot_levels",
     "plot_heatmap",
+    "plot_heatmap_parts",
     "plot_agreement",
     "plot_mirror_gaps",
     "plot_priorities",

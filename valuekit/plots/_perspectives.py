@@ -11,6 +11,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
 from ..analysis.agreement import AGREED_CONSENSUS, DIVIDED_CONSENSUS
+from ..errors import ValuekitError
 from ._layout import draw_rows, item_order, label_points, lay_out, rows_height, side_text
 from ._style import (
     BLUE,
@@ -42,7 +43,7 @@ from ._style import (
 )
 from ._style import LEVEL_CMAP as CMAP
 
-__all__ = ["plot_heatmap", "plot_agreement"]
+__all__ = ["plot_heatmap", "plot_heatmap_parts", "plot_agreement"]
 
 _NORM = Normalize(1, 5)
 
@@ -56,7 +57,13 @@ def _collection(patch: dict) -> dict:
 
 
 @styled
-def plot_heatmap(scores: pd.DataFrame, *, title: str | None = None) -> Figure:
+def plot_heatmap(
+    scores: pd.DataFrame,
+    *,
+    title: str | None = None,
+    columns: list[str] | None = None,
+    sections: bool | None = None,
+) -> Figure:
     """Mean rating by perspective group (columns) and Value Code or Thing That Matters (rows).
 
     Parameters
@@ -67,6 +74,11 @@ def plot_heatmap(scores: pd.DataFrame, *, title: str | None = None) -> Figure:
         ``thing_that_matters`` and ``thing_that_matters_name``).
     title
         Overrides the plain-English title.
+    columns
+        The groups to draw as columns, in order (default: those in ``scores``, in their order).
+    sections
+        Head each Thing That Matters' Value Codes with its name: ``None`` when there are several, ``True``
+        always.
 
     Returns
     -------
@@ -95,14 +107,14 @@ def plot_heatmap(scores: pd.DataFrame, *, title: str | None = None) -> Figure:
     frame["_group"] = frame["group"].astype(str) if "group" in frame else "Everyone"
     frame["_hidden"] = flags(frame).to_numpy()
     frame["_mean"], frame["_n"] = numbers(frame, "mean"), numbers(frame, "n")
-    groups = list(dict.fromkeys(frame["_group"]))
+    groups = list(columns) if columns is not None else list(dict.fromkeys(frame["_group"]))
     order = {c: i for i, c in enumerate(item_order(frame, key))}
     items = frame.drop_duplicates(key)
     items = items.iloc[np.argsort(items[key].map(order).to_numpy(), kind="stable")].reset_index(drop=True)
-    sections = None
-    if per_code and "thing_that_matters" in items and items["thing_that_matters"].nunique() > 1:
-        sections = [human(t) for t in items["thing_that_matters"]]
-    rows = lay_out(items, list(items["_label"]), sections)
+    headers = None
+    if per_code and "thing_that_matters" in items and (sections or items["thing_that_matters"].nunique() > 1):
+        headers = [human(t) for t in items["thing_that_matters"]]
+    rows = lay_out(items, list(items["_label"]), headers)
     y_of = {items.loc[r.index, key]: r.y for r in rows if not r.header}
     cell = frame.set_index([key, "_group"])
 
@@ -174,6 +186,60 @@ def plot_heatmap(scores: pd.DataFrame, *, title: str | None = None) -> Figure:
         spine.set_visible(False)
     p.legend(level_handles(), ncol=5)
     return p.fig
+
+
+def plot_heatmap_parts(scores: pd.DataFrame, *, max_rows: int = 22, title: str | None = None) -> list[Figure]:
+    """:func:`plot_heatmap` in parts of at most ``max_rows`` Value Codes, each Thing That Matters kept whole (one
+    longer than that is a part of its own), so that each part fits a printed page at full size.
+
+    Every part has the same columns, the legend and the Things That Matter as section headers; titles say
+    "(1 of 2)". A table of Things That Matter, or one that fits, is one figure, as :func:`plot_heatmap` draws it.
+
+    Examples
+    --------
+    >>> for fig in plot_heatmap_parts(score_codes(data, by=["side", "common_level"])):  # doctest: +SKIP
+    ...     display(fig)
+    """
+    if scores is None or len(scores) == 0 or "code_id" not in scores or "thing_that_matters" not in scores:
+        return [plot_heatmap(scores, title=title)]
+    if max_rows < 1:
+        raise ValuekitError(f"max_rows must be at least 1, got {max_rows!r}")
+    frame = scores.reset_index(drop=True)
+    order = item_order(frame, "code_id")
+    if len(order) <= max_rows:
+        return [plot_heatmap(scores, title=title)]
+    thing = dict(zip(frame["code_id"], frame["thing_that_matters"], strict=True))
+    runs: list[list] = []  # consecutive Value Codes of one Thing That Matters
+    for code in order:
+        if runs and thing[runs[-1][-1]] == thing[code]:
+            runs[-1].append(code)
+        else:
+            runs.append([code])
+
+    def pack(limit: int) -> list[list]:
+        parts: list[list] = []
+        for run in runs:
+            if parts and len(parts[-1]) + len(run) <= limit:
+                parts[-1].extend(run)
+            else:
+                parts.append(list(run))
+        return parts
+
+    # as few parts as max_rows allows, as even as whole Things That Matter allow (no short last page)
+    parts = pack(max_rows)
+    for limit in range(-(-len(order) // len(parts)), max_rows):
+        if len(even := pack(limit)) <= len(parts):
+            parts = even
+            break
+    if len(parts) == 1:
+        return [plot_heatmap(scores, title=title)]
+    groups = list(dict.fromkeys(frame["group"].astype(str))) if "group" in frame else None
+    heading = title or "Mean rating of each Value Code, by group"
+    return [
+        plot_heatmap(frame[frame["code_id"].isin(part)], title=f"{heading} ({i} of {len(parts)})",
+                     columns=groups, sections=True)
+        for i, part in enumerate(parts, start=1)
+    ]  # fmt: skip
 
 
 @styled
