@@ -85,7 +85,7 @@ def plot_heatmap(
     Figure
         Each cell coloured on the level scale — red (1 Failing) through yellow (3 Performing, the centre) to
         green (5 Best practice) — and annotated with its mean, so colour is never the only cue. Hidden cells are
-        hatched grey and labelled ``n<k``; a group never asked a Value Code is left blank with a dash. Rows keep
+        hatched grey and marked "hidden"; a group never asked a Value Code is left blank with a dash. Rows keep
         the template's order; column headers give each group's n.
 
     Examples

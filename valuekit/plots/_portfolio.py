@@ -68,7 +68,7 @@ def plot_benchmark(
     Figure
         The heat map colours each cell by its benchmark percentile (red: bottom of the portfolio, white: the
         median, blue: top; colour-blind safe) and writes the percentile and the mean; hidden cells are hatched
-        and labelled ``n<k``, Things That Matter a relationship was not asked are dashes. The highlight view
+        and marked "hidden", Things That Matter a relationship was not asked are dashes. The highlight view
         puts the relationship among its peers on the five-level scale.
 
     Examples
