@@ -363,3 +363,25 @@ def test_bad_jobs_are_refused_before_anything_runs(jobs, options, message, tmp_p
 
 def test_no_jobs_no_process():
     assert run_notebooks([]) == []
+
+
+def test_a_zygote_started_early_runs_the_jobs_and_an_unused_one_leaves_no_process(tmp_path):
+    """``valuekit report`` starts its zygote before planning: given jobs it runs them like one started by
+    run_notebooks; never given any (everything up to date) it is stopped and leaves no process behind."""
+    from valuekit.reports import Zygote
+
+    zygote = Zygote()
+    jobs = [(NOTEBOOKS / "simple.ipynb", tmp_path / "a.ipynb", PARAMS)]
+    [result] = run_notebooks(jobs, workers=1, timeout=TIMEOUT, zygote=zygote)
+    assert result.ok and zygote.proc.poll() == 0
+    with pytest.raises(ReportError, match="already run"):
+        run_notebooks(jobs, workers=1, zygote=zygote)
+
+    idle = Zygote()
+    assert run_notebooks([], zygote=idle) == []
+    assert idle.proc.poll() is not None  # closed by run_notebooks, nothing left running
+    with Zygote() as unused:
+        pid = unused.proc.pid
+    assert unused.proc.poll() is not None
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
