@@ -95,13 +95,12 @@ def valuekit_report(store: Path, relationships: list[str], work: Path, workers: 
 
 
 def _floor_one(job: tuple[str, str, str]) -> None:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
     from valuekit.analysis.overview import analyse
     from valuekit.plots import (
         plot_agreement,
         plot_engagement,
         plot_heatmap,
+        plot_heatmap_parts,
         plot_levels,
         plot_mirror_gaps,
         plot_priorities,
@@ -117,12 +116,11 @@ def _floor_one(job: tuple[str, str, str]) -> None:
         figures += [plot_levels(result.scores), plot_heatmap(result.scores_by_side_level)]
     else:  # what 02_solve draws
         figures += [
-            plot_heatmap(result.scores_by_side_level),
+            *plot_heatmap_parts(result.scores_by_side_level),
             plot_mirror_gaps(result.mirror_gaps),
             plot_priorities(result.priorities, top=5),
         ]
     for fig in figures:  # rendered as the notebooks show them (valuekit.plots._style.chart_png)
-        FigureCanvasAgg(fig)
         chart_png(fig)
 
 
