@@ -28,14 +28,13 @@ from ._html import (
     human,
     level_legend,
     mean_cell,
-    message_html,
     num,
     pill,
     render_safely,
     table_html,
     tile,
 )
-from ._style import CSS, tile_grid
+from ._style import page_root, tile_grid
 from ._tokens import load_secret, sign
 from ._view import PortfolioView, portfolio_view
 
@@ -82,14 +81,8 @@ class PortfolioDashboard:
         self.access, self.store_path, self.privacy, self.cache = access, store_path, privacy, cache
         self.reference_date = reference_date
         self.timings: dict[str, float] = {}
-        style = widgets.HTML(f"<style>{CSS}</style>")
-        self.root = widgets.VBox([style], layout=widgets.Layout(width="100%"))
-        self.root.add_class("vk-dash")
+        style, self.root = page_root(access)
         if not access.allowed:
-            self.root.children = (
-                style,
-                widgets.HTML(message_html("This link cannot be opened", access.refused)),
-            )
             return
         self.secret = _secret()
         try:

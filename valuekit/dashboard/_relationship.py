@@ -26,7 +26,7 @@ from ._access import Access, relationship_access
 from ._errors import log_error
 from ._html import cycle_name, error_html, human, message_html, render_safely
 from ._select import ALL, DEPENDS, Filters
-from ._style import CSS, tile_grid
+from ._style import page_root, tile_grid
 from ._tiles import TILES, footer_html, header_html
 from ._view import RelationshipView, relationship_view
 
@@ -74,14 +74,8 @@ class RelationshipDashboard:
         self.filters = Filters()
         self._quiet = False
         self.timings: dict[str, float] = {}
-        style = widgets.HTML(f"<style>{CSS}</style>")
-        self.root = widgets.VBox([style], layout=widgets.Layout(width="100%"))
-        self.root.add_class("vk-dash")
+        style, self.root = page_root(access)
         if not access.allowed:
-            self.root.children = (
-                style,
-                widgets.HTML(message_html("This link cannot be opened", access.refused)),
-            )
             return
         try:
             choices = self._relationships(relationship)

@@ -157,3 +157,18 @@ def tile_grid(order, wide) -> tuple[dict, object]:
     grid = widgets.Box([tiles[n] for n in order])
     grid.add_class("vk-grid")
     return tiles, grid
+
+
+def page_root(access) -> tuple[object, object]:
+    """(style, root) of a dashboard page: the root box with :data:`CSS`, holding only the refusal when
+    ``access`` (an :class:`~._access.Access`) does not allow the page."""
+    import ipywidgets as widgets
+
+    from ._html import message_html
+
+    style = widgets.HTML(f"<style>{CSS}</style>")
+    root = widgets.VBox([style], layout=widgets.Layout(width="100%"))
+    root.add_class("vk-dash")
+    if not access.allowed:
+        root.children = (style, widgets.HTML(message_html("This link cannot be opened", access.refused)))
+    return style, root

@@ -142,32 +142,24 @@ def summary_html(view: RelationshipView, f: Filters) -> str:
     every = agreement_rows(view, f)
     agree = every[~every["suppressed"].fillna(False).astype(bool)] if len(every) else every
     divided = int((agree["classification"] == "divided").sum()) if len(agree) else 0
-    cards.append(
-        '<div class="vk-card"><div class="vk-label">Divided groups</div>'
-        + (
-            f'<div class="vk-big" data-vk="divided">{divided}</div>'
-            f'<div class="vk-small">of {len(agree)} group × Value Code readings shown</div></div>'
-            if len(agree)
-            else '<div class="vk-big" data-vk="divided">–</div><div class="vk-small">'
-            + ("none can be shown for this group" if len(every) else "no Value Code to read here")
-            + "</div></div>"
-        )
-    )
+    cards.append(_count_card("Divided groups", "divided", divided, f"of {len(agree)} group × Value Code readings shown",
+                             len(agree), len(every), "no Value Code to read here"))  # fmt: skip
     pairs = mirror_rows(view, f)
     gaps = pairs[~pairs["suppressed"].fillna(False).astype(bool)] if len(pairs) else pairs
     meaningful = int(gaps["meaningful"].fillna(False).astype(bool).sum()) if len(gaps) else 0
-    cards.append(
-        '<div class="vk-card"><div class="vk-label">Perception gaps</div>'
-        + (
-            f'<div class="vk-big" data-vk="gaps">{meaningful}</div>'
-            f'<div class="vk-small">meaningful, of {len(gaps)} mirror pairs shown</div></div>'
-            if len(gaps)
-            else '<div class="vk-big" data-vk="gaps">–</div><div class="vk-small">'
-            + ("none can be shown for this group" if len(pairs) else "no mirror pair here")
-            + "</div></div>"
-        )
-    )
+    cards.append(_count_card("Perception gaps", "gaps", meaningful, f"meaningful, of {len(gaps)} mirror pairs shown",
+                             len(gaps), len(pairs), "no mirror pair here"))  # fmt: skip
     return f'<div class="vk-cards">{"".join(cards)}</div>'
+
+
+def _count_card(label: str, key: str, value: int, of: str, shown: int, rows: int, no_rows: str) -> str:
+    """A card counting among the ``shown`` of ``rows`` readings; a dash and why when none is shown."""
+    if shown:
+        body = f'<div class="vk-big" data-vk="{key}">{value}</div><div class="vk-small">{of}</div>'
+    else:
+        why = "none can be shown for this group" if rows else no_rows
+        body = f'<div class="vk-big" data-vk="{key}">–</div><div class="vk-small">{why}</div>'
+    return f'<div class="vk-card"><div class="vk-label">{label}</div>{body}</div>'
 
 
 def engagement_html(view: RelationshipView, f: Filters) -> str:

@@ -215,5 +215,6 @@ def _enable_inline_figures(shell: _Shell) -> None:
     # configure_inline_support selects the formats once per process; this shell is new, so select again.
     cfg = InlineBackend.instance()
     select_figure_formats(shell, cfg.figure_formats, **cfg.print_figure_kwargs)
-    if "valuekit.notebook" in sys.modules:  # imported before this shell existed: register its displays here
-        sys.modules["valuekit.notebook"]._show_figures_inline()
+    charts = sys.modules.get("valuekit.plots._style")
+    if charts is not None:  # imported before this shell existed (the zygote's preload): register it here too
+        charts.show_charts_whole(shell)
